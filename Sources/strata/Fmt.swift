@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// `strata fmt` (placeholder, being implemented).
+struct Fmt: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "fmt")
+    func run() throws {}
+}
