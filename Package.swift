@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "StrataDiagnosticsTests", dependencies: ["StrataDiagnostics"]),
         .testTarget(name: "StrataSyntaxTests", dependencies: ["StrataSyntax"]),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel", "StrataSyntax"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataDiagnostics"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDiagnostics"]),
     ],
     swiftLanguageModes: [.v6]
 )
