@@ -16,9 +16,10 @@ public struct Compilation: Sendable {
 public enum Compiler {
     /// Compiles a loaded spec.
     public static func compile(_ spec: LoadedSpec) -> Compilation {
-        var resolver = Resolver(sources: spec.sources)
-        let architecture = resolver.resolve(spec.statements)
-        return Compilation(sources: spec.sources, architecture: architecture, diagnostics: spec.diagnostics + resolver.diagnostics.diagnostics)
+        let resolver = Resolver(sources: spec.sources)
+        let rootFile = spec.trees.first?.file ?? FileID(0)
+        let architecture = resolver.resolve(spec.statements, rootFile: rootFile)
+        return Compilation(sources: spec.sources, architecture: architecture, diagnostics: spec.diagnostics + resolver.diagnostics)
     }
 
     /// Loads the file at `path` (and its includes) and compiles it. Throws only when the root file cannot be read.

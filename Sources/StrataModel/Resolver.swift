@@ -1,12 +1,131 @@
+import Foundation
 import StrataDiagnostics
 import StrataSyntax
 
+/// Turns spliced statements into an ``Architecture``: checks every statement
+/// against the schema of its block, resolves names and units, applies
+/// defaults and places instances. Reports every problem it finds in one run.
 struct Resolver {
-    let sources: SourceManager
-    var diagnostics = DiagnosticBag()
-    init(sources: SourceManager) { self.sources = sources }
-    mutating func resolve(_ statements: [Statement]) -> Architecture? {
-        guard let arch = statements.first(where: { $0.keyword == "architecture" }), let name = arch.arguments.first?.word else { return nil }
-        return Architecture(name: name)
+    let sink: DiagnosticSink
+    var diagnostics: [Diagnostic] { sink.bag.diagnostics }
+
+    init(sources: SourceManager) { sink = DiagnosticSink(sources: sources) }
+
+    /// Resolves the top level of a compilation.
+    func resolve(_ statements: [Statement], rootFile: FileID) -> Architecture? {
+        var architecture: Statement?
+        for statement in statements {
+            switch statement.keyword {
+            case "architecture":
+                if let first = architecture {
+                    sink.emit(Catalogue.multipleArchitectures, "a compilation declares one architecture; this is the second", at: statement.headSpan,
+                              secondary: [Label(first.headSpan, "first architecture declared here")])
+                } else {
+                    architecture = statement
+                }
+            default:
+                sink.emit(Catalogue.unknownStatement, "`\(statement.keyword)` cannot appear at the top level", at: statement.keywordSpan,
+                          help: "the top level holds `architecture NAME { ... }` and `include \"file.strata\"`; put `\(statement.keyword)` inside the architecture")
+            }
+        }
+        guard let architecture else {
+            sink.emit(Catalogue.emptySpec, "the spec declares no architecture", at: Span(file: rootFile, start: 0, end: 0))
+            return nil
+        }
+        var builder = ArchitectureBuilder(sink: sink)
+        return builder.build(architecture)
     }
 }
+
+/// Tracks single-valued statements of one block to report duplicates.
+struct StatementTracker {
+    let sink: DiagnosticSink
+    private var seen: [String: Span] = [:]
+
+    init(sink: DiagnosticSink) { self.sink = sink }
+
+    /// Returns false (and reports) when `statement`'s keyword (or `key`) was already seen in this block.
+    mutating func first(_ statement: Statement, key: String? = nil) -> Bool {
+        let k = key ?? statement.keyword
+        if let earlier = seen[k] {
+            sink.emit(Catalogue.duplicateStatement, "`\(k)` is given twice in this block", at: statement.headSpan,
+                      secondary: [Label(earlier, "first given here")], help: "keep one `\(k)`")
+            return false
+        }
+        seen[statement.keyword] = statement.headSpan
+        if let key { seen[key] = statement.headSpan }
+        return true
+    }
+
+    func span(of key: String) -> Span? { seen[key] }
+}
+
+extension DiagnosticSink {
+    /// Reports a statement the block does not accept, listing what it accepts.
+    func unknownStatement(_ statement: Statement, in context: String, accepted: [String]) {
+        var help = "\(context) accepts: " + accepted.map { "`\($0)`" }.joined(separator: ", ")
+        if statement.keyword == "include" {
+            help = "`include` is allowed at the top level and directly inside `architecture`"
+        } else if let near = closest(statement.keyword, in: accepted) {
+            help = "did you mean `\(near)`? " + help
+        }
+        emit(Catalogue.unknownStatement, "`\(statement.keyword)` is not a statement of \(context)", at: statement.keywordSpan, help: help)
+    }
+
+    /// Reports a block given to a statement that takes none; returns false then.
+    @discardableResult
+    func noBlock(_ statement: Statement) -> Bool {
+        guard let block = statement.block else { return true }
+        emit(Catalogue.invalidArgument, "`\(statement.keyword)` does not take a block", at: block.open,
+             help: "remove the `{ ... }` after `\(statement.keyword)`")
+        return false
+    }
+
+    /// Returns the block of a statement that needs one, reporting its absence.
+    func requireBlock(_ statement: Statement, example: String) -> Block? {
+        if let block = statement.block { return block }
+        emit(Catalogue.missingStatement, "`\(statement.keyword)` needs a block `{ ... }`", at: statement.headSpan,
+             help: "write, for example, `\(example)`")
+        return nil
+    }
+
+    /// Parses `allow RULE "reason"`.
+    func allow(_ statement: Statement) -> Allow? {
+        noBlock(statement)
+        var cursor = ArgumentCursor(statement, sink: self)
+        guard let rule = cursor.word("the name of the rule to allow", example: "allow single-instance \"reason\"") else { return nil }
+        guard let reason = cursor.string("a reason in quotes", example: "allow \(rule.value) \"why this is acceptable\"") else { return nil }
+        cursor.finish(usage: "allow RULE \"reason\"")
+        if reason.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            emit(Catalogue.invalidArgument, "the reason of `allow \(rule.value)` is empty", at: reason.span,
+                 help: "say why the finding is acceptable; the reason is shown in reports")
+            return nil
+        }
+        return Allow(rule: rule.value, reason: reason.value, span: statement.headSpan)
+    }
+
+    /// The accepted word closest to `word` by edit distance, if close enough to be a typo.
+    func closest(_ word: String, in candidates: [String]) -> String? {
+        let best = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
+        guard let (candidate, distance) = best, distance <= max(1, word.count / 3) else { return nil }
+        return candidate
+    }
+}
+
+/// Levenshtein distance (small words only).
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var previous = Array(0...y.count)
+    var current = previous
+    for i in 1...x.count {
+        current[0] = i
+        for j in 1...y.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[y.count]
+}
+
