@@ -1,0 +1,82 @@
+/// A JSON value, written by ``JSONWriter`` with sorted keys so that output is
+/// byte-identical run to run and platform to platform.
+enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(integerLiteral value: Int) { self = .int(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+
+    /// `.string(text)`, or `.null` when `text` is nil.
+    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+}
+
+/// Writes ``JSONValue``s pretty-printed with two-space indentation, keys in
+/// ascending order of their Unicode scalars, and a final newline.
+enum JSONWriter {
+    /// The document text of `value`.
+    static func write(_ value: JSONValue) -> String {
+        var out = ""
+        write(value, indent: 0, into: &out)
+        out += "\n"
+        return out
+    }
+
+    private static func write(_ value: JSONValue, indent: Int, into out: inout String) {
+        switch value {
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .int(let number): out += String(number)
+        case .string(let text): writeString(text, into: &out)
+        case .array(let items):
+            guard !items.isEmpty else { out += "[]"; return }
+            out += "[\n"
+            for (position, item) in items.enumerated() {
+                out += String(repeating: "  ", count: indent + 1)
+                write(item, indent: indent + 1, into: &out)
+                out += position + 1 < items.count ? ",\n" : "\n"
+            }
+            out += String(repeating: "  ", count: indent) + "]"
+        case .object(let members):
+            guard !members.isEmpty else { out += "{}"; return }
+            out += "{\n"
+            let keys = members.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            for (position, key) in keys.enumerated() {
+                out += String(repeating: "  ", count: indent + 1)
+                writeString(key, into: &out)
+                out += ": "
+                write(members[key]!, indent: indent + 1, into: &out)
+                out += position + 1 < keys.count ? ",\n" : "\n"
+            }
+            out += String(repeating: "  ", count: indent) + "}"
+        }
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped;
+    /// U+2028/U+2029 escaped too so the text is also valid JavaScript.
+    static func writeString(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}":
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

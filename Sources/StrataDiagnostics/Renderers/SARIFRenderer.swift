@@ -1,0 +1,170 @@
+/// Renders diagnostics as a SARIF 2.1.0 log for code-scanning uploads
+/// (GitHub code scanning, Azure DevOps, IDE viewers).
+///
+/// One run: `tool.driver` lists every rule descriptor (plus a stand-in for
+/// any id without one) and `results` holds one result per diagnostic, with
+/// its primary location, secondary labels as `relatedLocations`, and
+/// `suppressions: [{kind: "inSource", justification}]` for diagnostics
+/// silenced by `allow`. Columns are Unicode code points (`columnKind`), end
+/// columns exclusive. Relative paths become relative URIs, absolute paths
+/// `file://` URIs, percent-encoded. Keys are sorted: output is deterministic.
+public struct SARIFRenderer: DiagnosticRenderer {
+    /// The `$schema` written into the log.
+    public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+    /// The files the diagnostics point into.
+    public let sources: SourceManager
+    /// Rules listed in the driver, in this order.
+    public let rules: [RuleDescriptor]
+    /// The tool named as driver.
+    public let tool: ToolInfo
+
+    /// Creates a renderer.
+    public init(sources: SourceManager, rules: [RuleDescriptor] = RuleDescriptor.catalogue, tool: ToolInfo = .strata) {
+        self.sources = sources
+        self.rules = rules
+        self.tool = tool
+    }
+
+    /// The SARIF log for `diagnostics`.
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        let table = RuleTable(rules, covering: diagnostics)
+        let artifacts = ArtifactTable(sources)
+        let run: JSONValue = .object([
+            "tool": .object([
+                "driver": .object([
+                    "name": .string(tool.name),
+                    "version": .string(tool.version),
+                    "semanticVersion": .string(tool.version),
+                    "informationUri": .string(tool.informationURI),
+                    "rules": .array(table.descriptors.map(ruleValue)),
+                ]),
+            ]),
+            "columnKind": "unicodeCodePoints",
+            "artifacts": .array(artifacts.entries.map { entry in
+                .object(["location": .object(["uri": .string(entry.uri)]), "length": .int(entry.length)])
+            }),
+            "results": .array(diagnostics.sortedForOutput().map { resultValue($0, rules: table, artifacts: artifacts) }),
+        ])
+        return JSONWriter.write(.object([
+            "$schema": .string(SARIFRenderer.schemaURI),
+            "version": "2.1.0",
+            "runs": .array([run]),
+        ]))
+    }
+
+    private func ruleValue(_ rule: RuleDescriptor) -> JSONValue {
+        var helpText = rule.explanation
+        if let help = rule.help { helpText += "\n\nHelp: " + help }
+        return .object([
+            "id": .string(rule.id),
+            "name": .string(rule.name),
+            "shortDescription": .object(["text": .string(rule.title)]),
+            "fullDescription": .object(["text": .string(rule.explanation)]),
+            "help": .object(["text": .string(helpText)]),
+            "defaultConfiguration": .object(["level": .string(SARIFRenderer.level(rule.defaultSeverity))]),
+        ])
+    }
+
+    private func resultValue(_ diagnostic: Diagnostic, rules: RuleTable, artifacts: ArtifactTable) -> JSONValue {
+        var text = diagnostic.message
+        for note in diagnostic.notes { text += "\nnote: " + note }
+        if let help = diagnostic.help { text += "\nhelp: " + help }
+
+        var primaryLocation = physicalLocation(diagnostic.primary.span, artifacts: artifacts)
+        if let message = diagnostic.primary.message { primaryLocation["message"] = .object(["text": .string(message)]) }
+
+        var result: [String: JSONValue] = [
+            "ruleId": .string(diagnostic.id),
+            "ruleIndex": .int(rules.index(of: diagnostic.id) ?? 0),
+            "level": .string(SARIFRenderer.level(diagnostic.severity)),
+            "message": .object(["text": .string(text)]),
+            "locations": .array([.object(primaryLocation)]),
+        ]
+        if !diagnostic.secondary.isEmpty {
+            result["relatedLocations"] = .array(diagnostic.secondary.enumerated().map { number, label in
+                var location = physicalLocation(label.span, artifacts: artifacts)
+                location["id"] = .int(number + 1)
+                if let message = label.message { location["message"] = .object(["text": .string(message)]) }
+                return .object(location)
+            })
+        }
+        if let suppression = diagnostic.suppression {
+            var entry: [String: JSONValue] = ["kind": "inSource", "justification": .string(suppression.reason)]
+            if let span = suppression.span { entry["location"] = .object(physicalLocation(span, artifacts: artifacts)) }
+            result["suppressions"] = .array([.object(entry)])
+        }
+        return .object(result)
+    }
+
+    /// `{"physicalLocation": {artifactLocation, region}}` as the members of a SARIF `location`.
+    private func physicalLocation(_ span: Span, artifacts: ArtifactTable) -> [String: JSONValue] {
+        let resolved = ResolvedSpan(span, in: sources)
+        var artifact: [String: JSONValue] = ["uri": .string(SARIFRenderer.uri(forPath: resolved.path))]
+        if let index = artifacts.index(ofPath: resolved.path) { artifact["index"] = .int(index) }
+        return ["physicalLocation": .object([
+            "artifactLocation": .object(artifact),
+            "region": .object([
+                "startLine": .int(resolved.start.line),
+                "startColumn": .int(resolved.start.column),
+                "endLine": .int(resolved.end.line),
+                "endColumn": .int(resolved.end.column),
+            ]),
+        ])]
+    }
+
+    /// The SARIF `level` of a severity.
+    public static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
+    }
+
+    /// A URI reference for a file path: relative paths stay relative (without
+    /// a leading `./`), absolute ones become `file://` URIs; every byte other
+    /// than unreserved characters and `/` is percent-encoded.
+    public static func uri(forPath path: String) -> String {
+        var relative = Substring(path)
+        while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
+        var encoded = ""
+        for byte in relative.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                encoded += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return path.hasPrefix("/") ? "file://" + encoded : encoded
+    }
+}
+
+/// The distinct file paths of a run, in load order, with their SARIF artifact index.
+private struct ArtifactTable {
+    struct Entry {
+        let path: String
+        let uri: String
+        let length: Int
+    }
+
+    let entries: [Entry]
+    private let indexByPath: [String: Int]
+
+    init(_ sources: SourceManager) {
+        var entries: [Entry] = []
+        var indexByPath: [String: Int] = [:]
+        for file in sources.files where indexByPath[file.path] == nil {
+            indexByPath[file.path] = entries.count
+            entries.append(Entry(path: file.path, uri: SARIFRenderer.uri(forPath: file.path), length: file.bytes.count))
+        }
+        self.entries = entries
+        self.indexByPath = indexByPath
+    }
+
+    func index(ofPath path: String) -> Int? { indexByPath[path] }
+}
