@@ -34,6 +34,107 @@ private func check(_ input: String, _ expected: String, sourceLocation: Testing.
     let kept = commentTexts(once)
     let original = commentTexts(input)
     #expect(kept == original, "comments were lost or reordered", sourceLocation: sourceLocation)
+    #expect(structure(once) == structure(input), "statements changed", sourceLocation: sourceLocation)
+}
+
+/// The statements of `text` (keywords, argument texts, block nesting) without layout or comments.
+private func structure(_ text: String) -> [String] {
+    let sources = SourceManager()
+    let file = sources.add(path: "input.strata", text: text)
+    var out: [String] = []
+    var stack: [(statements: [Statement], next: Int)] = [(Parser.parse(file).statements, 0)]
+    while let top = stack.last {
+        guard top.next < top.statements.count else {
+            stack.removeLast()
+            out.append("}")
+            continue
+        }
+        let statement = top.statements[top.next]
+        stack[stack.count - 1].next += 1
+        out.append(([statement.keyword] + statement.arguments.map { file.text($0.span) }).joined(separator: " "))
+        if let block = statement.block {
+            out.append("{")
+            stack.append((block.statements, 0))
+        }
+    }
+    return out
+}
+
+/// A small deterministic random number generator (SplitMix64), so failures reproduce.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476C_E484_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random but valid spec text with messy spacing, separators, block layouts and comments everywhere.
+private struct MessySpecGenerator {
+    var random: SeededGenerator
+    var commentNumber = 0
+
+    mutating func pick<T>(_ options: [T]) -> T { options[Int(random.next() % UInt64(options.count))] }
+    mutating func chance(_ percent: UInt64) -> Bool { random.next() % 100 < percent }
+
+    mutating func space() -> String { pick([" ", " ", "  ", "\t", "   "]) }
+
+    /// A comment that may sit between tokens on one line.
+    mutating func inlineComment() -> String {
+        commentNumber += 1
+        return pick(["/* c\(commentNumber) */", "/*c\(commentNumber)*/", "/* c\(commentNumber) ✓ */"])
+    }
+
+    /// What ends a statement: a line break (possibly with comments and blank lines) or `;`.
+    mutating func separator() -> String {
+        var text = chance(20) ? space() : ""
+        if chance(25) { text += inlineComment() + (chance(50) ? space() : "") }
+        if chance(25) {
+            commentNumber += 1
+            text += pick(["// c\(commentNumber)", "//c\(commentNumber)  ", "/* c\(commentNumber)\n   more \n*/"])
+        }
+        text += pick(["\n", "\n", "\r\n", ";", "; ", "\n\n", "\n \n\n", ";\n"])
+        if chance(15) {
+            commentNumber += 1
+            text += space() + pick(["// own c\(commentNumber)\n", "/* own c\(commentNumber) */\n", "/* own\n c\(commentNumber) */\n"])
+        }
+        return text
+    }
+
+    mutating func argument() -> String {
+        pick(["orders", "users.get", "\"/api/x\"", "\"q\\\"\\n\\u{1F600}\"", "80ms", "0.20ms", "99.95%", "2000/s", "2..10", "->", "<->", "3", "x-user-id"])
+    }
+
+    mutating func statement(depth: Int) -> String {
+        var text = pick(["service", "replicas", "call", "route", "idc", "a", "b-c"])
+        for _ in 0..<(random.next() % 4) {
+            text += space()
+            if chance(10) { text += inlineComment() + space() }
+            text += argument()
+        }
+        if depth < 6, chance(35) {
+            text += pick(["", " ", "  "]) + "{" + (chance(20) ? space() + inlineComment() : "")
+            let count = Int(random.next() % 4)
+            let oneLine = chance(50)
+            text += oneLine ? " " : "\n"
+            for _ in 0..<count {
+                text += statement(depth: depth + 1)
+                text += oneLine ? pick([";", "; ", " ;"]) : separator()
+            }
+            text += (chance(20) ? space() : "") + "}"
+        }
+        return text
+    }
+
+    mutating func file() -> String {
+        var text = chance(30) ? "\n\n" : ""
+        for _ in 0..<(1 + random.next() % 6) { text += statement(depth: 0) + separator() }
+        if chance(30) { text += "\n// the end" + (chance(50) ? "\n" : "") }
+        return text
+    }
 }
 
 /// The repository root, found from this file's path.
@@ -430,6 +531,27 @@ private func specFiles() -> [URL] {
             #expect(format(once) == once, "not idempotent: \(url.lastPathComponent)")
             #expect(commentTexts(once) == commentTexts(text), "comments changed: \(url.lastPathComponent)")
         }
+    }
+
+    @Test func randomMessyInputs() {
+        var generator = MessySpecGenerator(random: SeededGenerator(state: 20_260_101))
+        var checked = 0
+        for _ in 0..<3000 {
+            let input = generator.file()
+            let sources = SourceManager()
+            let file = sources.add(path: "random.strata", text: input)
+            let tree = Parser.parse(file)
+            guard !tree.hasErrors else { continue }
+            checked += 1
+            let once = StrataSyntax.Formatter.format(tree, source: file)
+            let twice = format(once)
+            #expect(twice == once, "not idempotent for input \(input.debugDescription)")
+            #expect(commentTexts(once) == commentTexts(input), "comments changed for input \(input.debugDescription)")
+            #expect(structure(once) == structure(input), "statements changed for input \(input.debugDescription)")
+            #expect(!once.split(separator: "\n", omittingEmptySubsequences: false).contains { $0.hasSuffix(" ") || $0.hasSuffix("\t") })
+            if twice != once { break }
+        }
+        #expect(checked > 1000)
     }
 
     @Test func largeInputIsFast() {
