@@ -44,6 +44,14 @@ struct ArgumentCursor {
 
     mutating func advance() { position += 1 }
 
+    /// The argument at the cursor, or nil after reporting it missing. An invalid
+    /// literal (already reported by the lexer) fails the statement silently.
+    mutating func current(_ what: String, example: String? = nil) -> Argument? {
+        guard let arg = peek else { missing(what, example: example); return nil }
+        if case .invalid = arg.kind { failed = true; return nil }
+        return arg
+    }
+
     /// Reports a missing argument.
     mutating func missing(_ what: String, example: String? = nil) {
         guard !failed else { return }
@@ -72,6 +80,7 @@ struct ArgumentCursor {
     mutating func finish(usage: String) {
         guard !failed, let arg = peek else { return }
         failed = true
+        if case .invalid = arg.kind { return }
         let last = arguments[arguments.count - 1].span
         sink.emit(Catalogue.invalidArgument, "unexpected \(sink.describe(arg)) in `\(statement.keyword)`", at: arg.span.merged(with: last),
                   help: "`\(statement.keyword)` is written `\(usage)`")
@@ -81,7 +90,7 @@ struct ArgumentCursor {
 
     /// A bare word.
     mutating func word(_ what: String, example: String? = nil) -> Located<String>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .word(let w) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         return Located(w, arg.span)
@@ -90,7 +99,7 @@ struct ArgumentCursor {
     /// One of a fixed set of words.
     mutating func choice(_ options: [String], what: String) -> Located<String>? {
         let list = options.map { "`\($0)`" }.joined(separator: ", ")
-        guard let arg = peek else { missing("\(what) (\(list))"); return nil }
+        guard let arg = current("\(what) (\(list))") else { return nil }
         guard case .word(let w) = arg.kind, options.contains(w) else { wrong("\(what): one of \(list)"); return nil }
         advance()
         return Located(w, arg.span)
@@ -117,7 +126,7 @@ struct ArgumentCursor {
 
     /// A qualified reference `service.endpoint`.
     mutating func qualified(_ what: String, example: String) -> Located<[String]>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .qualified(let parts) = arg.kind, parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else {
             wrong(what, example: example)
             return nil
@@ -127,7 +136,7 @@ struct ArgumentCursor {
     }
 
     mutating func string(_ what: String, example: String? = nil) -> Located<String>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .string(let s) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         return Located(s, arg.span)
@@ -135,7 +144,7 @@ struct ArgumentCursor {
 
     /// A duration in milliseconds; `allowZero` permits `0ms`.
     mutating func duration(_ what: String = "a duration", example: String = "80ms", allowZero: Bool = false) -> Located<Double>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .number(.duration(let ms)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         if ms < 0 || (!allowZero && ms == 0) {
@@ -147,7 +156,7 @@ struct ArgumentCursor {
 
     /// A percentage in (0, 100], returned as a fraction (0...1].
     mutating func percentage(_ what: String = "a percentage", example: String = "99.95%") -> Located<Double>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .number(.percent(let p)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         guard p > 0, p <= 100 else {
@@ -159,7 +168,7 @@ struct ArgumentCursor {
 
     /// A rate in events per second, greater than zero.
     mutating func rate(_ what: String = "a rate", example: String = "2000/s") -> Located<Double>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .number(.rate(let r)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         guard r > 0 else {
@@ -171,7 +180,7 @@ struct ArgumentCursor {
 
     /// An integer within `range`.
     mutating func integer(_ what: String, in range: ClosedRange<Int>, example: String) -> Located<Int>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .number(.integer(let n)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         guard n >= Int64(range.lowerBound), n <= Int64(range.upperBound) else {
@@ -183,7 +192,7 @@ struct ArgumentCursor {
 
     /// An integer range `lo..hi` with both bounds in `bounds` and lo ≤ hi.
     mutating func range(_ what: String, in bounds: ClosedRange<Int>, example: String) -> Located<ClosedRange<Int>>? {
-        guard let arg = peek else { missing(what, example: example); return nil }
+        guard let arg = current(what, example: example) else { return nil }
         guard case .number(.range(let lo, let hi)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
         guard lo <= hi else {

@@ -32,12 +32,6 @@ struct ComponentBuilder {
                 }
                 within = scope.value
             }
-            let domains = topology.domains(at: level, within: within)
-            if domains.isEmpty, !topology[topology.root].children.isEmpty {
-                sink.emit(Catalogue.unsatisfiablePlacement, "there is no \(level) to spread across", at: levelWord.span,
-                          help: level == .machine ? "declare machines in racks: `racks 2 { machines 4 }`" : nil)
-                return nil
-            }
             if level == .machine {
                 let racks = topology.domains(at: .rack, within: within)
                 if let rack = racks.first(where: { topology[$0].machineCount == nil }) {
@@ -45,6 +39,10 @@ struct ComponentBuilder {
                               notes: ["rack `\(topology[rack].name)` declares no machine count"])
                     return nil
                 }
+            }
+            if topology.domains(at: level, within: within).isEmpty, !topology[topology.root].children.isEmpty {
+                sink.emit(Catalogue.unsatisfiablePlacement, "there is no \(level) to spread across", at: levelWord.span)
+                return nil
             }
             return .across(level, within: within)
         }

@@ -104,16 +104,11 @@ struct SetsBuilder {
         if let stripe {
             if usable {
                 let domains = topology.domains(at: stripe.value)
-                if domains.isEmpty {
-                    sink.emit(Catalogue.unsatisfiablePlacement, "`stripe \(stripe.value)` finds no \(stripe.value) in the topology", at: stripe.span,
-                              help: stripe.value == .machine ? "declare machines in racks: `racks 2 { machines 4 }`" : nil)
-                }
-                if stripe.value == .machine {
-                    let unlimited = topology.domains(at: .rack).filter { topology[$0].machineCount == nil }
-                    if let rack = unlimited.first {
-                        sink.emit(Catalogue.unsatisfiablePlacement, "`stripe machine` needs every rack to declare `machines N`", at: stripe.span,
-                                  notes: ["rack `\(topology[rack].name)` declares no machine count"])
-                    }
+                if stripe.value == .machine, let rack = topology.domains(at: .rack).first(where: { topology[$0].machineCount == nil }) {
+                    sink.emit(Catalogue.unsatisfiablePlacement, "`stripe machine` needs every rack to declare `machines N`", at: stripe.span,
+                              notes: ["rack `\(topology[rack].name)` declares no machine count"])
+                } else if domains.isEmpty {
+                    sink.emit(Catalogue.unsatisfiablePlacement, "`stripe \(stripe.value)` finds no \(stripe.value) in the topology", at: stripe.span)
                 }
                 sets = domains.map { SetDefinition(name: topology[$0].name, domain: $0, span: nil) }
             }

@@ -72,7 +72,10 @@ public struct Parser {
             case .number(let n): arguments.append(Argument(.number(n), token.span)); advance()
             case .arrow: arguments.append(Argument(.arrow, token.span)); advance()
             case .biArrow: arguments.append(Argument(.biArrow, token.span)); advance()
-            case .invalid: advance()  // already reported by the lexer
+            case .invalid:
+                // Already reported by the lexer; kept so that readers do not report a missing argument too.
+                arguments.append(Argument(.invalid, token.span))
+                advance()
             case .newline, .semicolon:
                 advance()
                 return Statement(keyword: keyword, keywordSpan: keywordSpan, arguments: arguments, block: nil)

@@ -11,6 +11,8 @@ public struct Argument: Hashable, Sendable {
         case number(NumberValue)
         case arrow
         case biArrow
+        /// A malformed literal the lexer already reported; readers skip it silently.
+        case invalid
     }
 
     public let kind: Kind
@@ -35,6 +37,7 @@ public struct Argument: Hashable, Sendable {
         case .string: return "a string"
         case .arrow: return "`->`"
         case .biArrow: return "`<->`"
+        case .invalid: return "an invalid literal"
         case .number(let n):
             let text = source.text(span)
             switch n {
