@@ -1,7 +1,115 @@
 import ArgumentParser
+import StrataDiagnostics
 
-/// `strata explain` (placeholder, being implemented).
+/// `strata explain`: prints what a diagnostic code or rule name means.
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "explain")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Explain a diagnostic code or rule name.",
+        discussion: """
+            Prints the title, the explanation and the usual fix of a compiler diagnostic \
+            (by code or name) or of a checker rule. Exit status 2 for an unknown id.
+
+            Examples:
+              strata explain E0103
+              strata explain unterminated-string
+              strata explain --list
+            """)
+
+    @ArgumentParser.Argument(help: ArgumentHelp("A code such as E0103 or a name such as unterminated-string.", valueName: "id"))
+    var id: String?
+
+    @Flag(help: "List every code and rule name with its severity and title.")
+    var list = false
+
+    func validate() throws {
+        if list, let id { throw ValidationError("give either an id or --list, not both (got '\(id)')") }
+        if !list, id == nil { throw ValidationError("missing the code or name to explain; 'strata explain --list' shows them all") }
+    }
+
+    func run() throws {
+        if list {
+            try Console.write(Explain.listing(KnownRules.all))
+            return
+        }
+        let key = id ?? ""
+        guard let rule = RuleDescriptor.lookup(key, in: KnownRules.all) else {
+            var message = "strata: error: unknown diagnostic code or rule name '\(key)'"
+            if let guess = Explain.closestMatch(to: key, in: KnownRules.all) { message += "; did you mean '\(guess)'?" }
+            Console.writeError(message + "\nRun 'strata explain --list' to see every code and name.\n")
+            throw ExitCode(2)
+        }
+        try Console.write(Explain.explanation(rule))
+    }
+
+    /// Lines wrapped to fit a terminal.
+    static let lineWidth = 80
+
+    /// `E0103 unterminated-string: title`, the severity, the explanation and help, wrapped.
+    static func explanation(_ rule: RuleDescriptor) -> String {
+        let heading = rule.id == rule.name ? rule.id : "\(rule.id) \(rule.name)"
+        var out = "\(heading): \(rule.title)\n"
+        out += "default severity: \(rule.defaultSeverity.rawValue)\n\n"
+        out += wrap(rule.explanation) + "\n"
+        if let help = rule.help { out += "\n" + wrap("help: " + help) + "\n" }
+        return out
+    }
+
+    /// One aligned line per descriptor: code, name, severity, title.
+    static func listing(_ rules: [RuleDescriptor]) -> String {
+        let idWidth = rules.map(\.id.count).max() ?? 0
+        let nameWidth = rules.map { $0.id == $0.name ? 0 : $0.name.count }.max() ?? 0
+        let severityWidth = Severity.allCases.map(\.rawValue.count).max() ?? 0
+        return rules.map { rule in
+            let name = rule.id == rule.name ? "" : rule.name
+            return [padded(rule.id, idWidth), padded(name, nameWidth), padded(rule.defaultSeverity.rawValue, severityWidth), rule.title]
+                .joined(separator: "  ") + "\n"
+        }.joined()
+    }
+
+    /// The id or name nearest to `key` by edit distance, when it is close enough to be a typo.
+    static func closestMatch(to key: String, in rules: [RuleDescriptor]) -> String? {
+        let wanted = Array(key.lowercased())
+        var best: (candidate: String, distance: Int)?
+        for candidate in rules.flatMap({ [$0.id, $0.name] }) {
+            let distance = editDistance(wanted, Array(candidate.lowercased()))
+            if distance <= max(1, candidate.count / 4), distance < best?.distance ?? .max {
+                best = (candidate, distance)
+            }
+        }
+        return best?.candidate
+    }
+
+    private static func padded(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - text.count))
+    }
+
+    /// Greedy word wrap of each paragraph line to ``lineWidth``.
+    static func wrap(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { paragraph in
+            var lines: [String] = []
+            var current = ""
+            for word in paragraph.split(separator: " ") {
+                if !current.isEmpty, current.count + 1 + word.count > lineWidth {
+                    lines.append(current)
+                    current = ""
+                }
+                current += (current.isEmpty ? "" : " ") + word
+            }
+            lines.append(current)
+            return lines.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+
+    /// Levenshtein distance between two character arrays.
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
 }

@@ -1,0 +1,107 @@
+import StrataDiagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Every descriptor the CLI knows: compiler diagnostics now; checker rules add
+/// their descriptors here as they land. `explain`, SARIF and JUnit use this list.
+enum KnownRules {
+    static let all: [RuleDescriptor] = RuleDescriptor.catalogue
+}
+
+/// Unbuffered writes to standard output and standard error.
+enum Console {
+    /// Writes to standard output; throws when it cannot (e.g. a closed pipe).
+    static func write(_ text: String) throws {
+        try writeAll(Array(text.utf8), to: STDOUT_FILENO)
+    }
+
+    /// Writes to standard error, ignoring failures (there is nowhere left to report them).
+    static func writeError(_ text: String) {
+        try? writeAll(Array(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// Colour for standard output: a terminal, `NO_COLOR` unset or empty, and `TERM` not `dumb`.
+    static var standardOutputWantsColor: Bool {
+        guard isatty(STDOUT_FILENO) == 1 else { return false }
+        if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+        return true
+    }
+}
+
+/// Why an output could not be written.
+struct OutputError: Error, CustomStringConvertible {
+    let path: String
+    let reason: String
+    var description: String { "cannot write \(path): \(reason)" }
+}
+
+/// Report files: written whole into a temporary file beside the target, then
+/// renamed over it, so a reader never sees half a report.
+enum OutputFile {
+    /// Writes `text` to `path`, creating missing parent directories.
+    static func write(_ text: String, to path: String) throws {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw OutputError(path: path, reason: "names a directory") }
+        do {
+            try makeDirectories(directory.isEmpty ? "/" : directory)
+            let temporary = "\(directory.isEmpty ? "" : directory)/.\(name).strata-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            guard descriptor >= 0 else { throw SystemCallError.current }
+            var renamed = false
+            defer { if !renamed { unlink(temporary) } }
+            do {
+                defer { close(descriptor) }
+                try writeAll(Array(text.utf8), to: descriptor)
+            }
+            guard rename(temporary, path) == 0 else { throw SystemCallError.current }
+            renamed = true
+        } catch let error as SystemCallError {
+            throw OutputError(path: path, reason: error.reason)
+        }
+    }
+
+    /// `mkdir -p`.
+    private static func makeDirectories(_ directory: String) throws {
+        var prefix = directory.hasPrefix("/") ? "/" : ""
+        for component in directory.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o777) != 0, errno != EEXIST { throw SystemCallError.current }
+            prefix += "/"
+        }
+    }
+}
+
+/// A failed system call, described by the C library's message for `errno`.
+private struct SystemCallError: Error {
+    let reason: String
+    static var current: SystemCallError { SystemCallError(reason: String(cString: strerror(errno))) }
+}
+
+/// Writes every byte to a file descriptor, retrying interrupted and partial writes.
+private func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
+    try bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SystemCallError.current
+            }
+            offset += written
+        }
+    }
+}
+
+/// `write(2)`, named apart from the `write` functions above that would shadow it.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}
