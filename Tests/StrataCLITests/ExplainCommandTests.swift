@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of `strata explain`.
+@Suite struct ExplainCommandTests {
+    @Test func explainsByCodeOrName() throws {
+        let directory = try TemporaryDirectory()
+        let byCode = try StrataProcess.run(["explain", "E0103"], in: directory.url)
+        #expect(byCode.status == 0)
+        #expect(byCode.standardOutput == """
+            E0103 unterminated-string: string literal is not closed
+            default severity: error
+
+            A string starts with `"` and must end with `"` on the same line. Write a newline
+            inside a string as `\\n`.
+
+            help: close the string with `"`
+
+            """)
+        let byName = try StrataProcess.run(["explain", "unterminated-string"], in: directory.url)
+        #expect(byName.status == 0)
+        #expect(byName.standardOutput == byCode.standardOutput)
+        let lowercase = try StrataProcess.run(["explain", "e0103"], in: directory.url)
+        #expect(lowercase.standardOutput == byCode.standardOutput)
+    }
+
+    @Test func unknownIdExitsTwoAndSaysHowToListThem() throws {
+        let directory = try TemporaryDirectory()
+        let result = try StrataProcess.run(["explain", "unterminated-strng"], in: directory.url)
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError == """
+            strata: error: unknown diagnostic code or rule name 'unterminated-strng'; did you mean 'unterminated-string'?
+            Run 'strata explain --list' to see every code and name.
+
+            """)
+        let nothingClose = try StrataProcess.run(["explain", "zzz"], in: directory.url)
+        #expect(nothingClose.status == 2)
+        #expect(nothingClose.standardError.contains("strata explain --list"))
+    }
+
+    @Test func listsEveryEntry() throws {
+        let directory = try TemporaryDirectory()
+        let result = try StrataProcess.run(["explain", "--list"], in: directory.url)
+        #expect(result.status == 0)
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(lines.count >= 26)
+        #expect(lines.contains { $0.hasPrefix("E0103  unterminated-string ") && $0.hasSuffix("  error    string literal is not closed") })
+    }
+
+    @Test func needsExactlyOneOfIdAndList() throws {
+        let directory = try TemporaryDirectory()
+        #expect(try StrataProcess.run(["explain"], in: directory.url).status == 2)
+        #expect(try StrataProcess.run(["explain", "E0103", "--list"], in: directory.url).status == 2)
+    }
+}
