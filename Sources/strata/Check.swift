@@ -15,6 +15,9 @@ struct Check: ParsableCommand {
             Each spec is compiled with the files it includes; every lexical, syntax, \
             include and semantic problem is reported, not just the first.
 
+            Formats:
+            \(OutputFormat.allCases.map { "  " + $0.rawValue + String(repeating: " ", count: 8 - $0.rawValue.count) + $0.summary }.joined(separator: "\n"))
+
             Several formats can be written in one run. Each --output names the file for \
             the --format written just before it; a --format without an --output writes \
             to standard output (only one may). Without --format, text goes to standard \
@@ -37,8 +40,7 @@ struct Check: ParsableCommand {
     var specs: [String]
 
     @Option(name: [.customShort("f"), .long],
-            help: ArgumentHelp("Output format; repeat for several. One of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "format"))
+            help: ArgumentHelp("Output format; repeat it to write several (see above).", valueName: "format"))
     var format: [OutputFormat] = []
 
     @Option(name: [.customShort("o"), .long],

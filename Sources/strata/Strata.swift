@@ -13,7 +13,7 @@ struct Strata: ParsableCommand {
         discussion: """
             Examples:
               strata check specs/shop.strata
-              strata check specs/shop.strata --format sarif --output strata.sarif --format text
+              strata check shop.strata --format sarif --output shop.sarif --format text
               strata fmt specs/*.strata
               strata explain E0103
             """,
