@@ -1,5 +1,6 @@
 import ArgumentParser
 import StrataDiagnostics
+import StrataSyntax
 
 /// An output format of `strata check`.
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
@@ -108,9 +109,11 @@ enum OutputPlan {
             throw ValidationError("formats \(names) would all write to standard output; give all but one an --output FILE")
         }
         var seen: Set<String> = []
+        let specPaths = Set(specs.map(SpecLoader.normalize))
         for case .file(let path) in requests.map(\.destination) {
-            guard seen.insert(path).inserted else { throw ValidationError("--output \(path) is given twice") }
-            if specs.contains(path) { throw ValidationError("--output \(path) would overwrite a spec being checked") }
+            let normalized = SpecLoader.normalize(path)
+            guard seen.insert(normalized).inserted else { throw ValidationError("--output \(path) is given twice") }
+            if specPaths.contains(normalized) { throw ValidationError("--output \(path) would overwrite a spec being checked") }
         }
         return requests
     }

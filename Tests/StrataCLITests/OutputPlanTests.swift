@@ -38,7 +38,10 @@ import Testing
         #expect(throws: (any Error).self) {
             try OutputPlan.requests(from: [.format("json"), .output("x"), .format("sarif"), .output("x")], specs: [])
         }
-        #expect(throws: (any Error).self) { try OutputPlan.requests(from: [.format("json"), .output("a.strata")], specs: ["a.strata"]) }
+        #expect(throws: (any Error).self) { try OutputPlan.requests(from: [.format("json"), .output("./a.strata")], specs: ["a.strata"]) }
+        #expect(throws: (any Error).self) {
+            try OutputPlan.requests(from: [.format("json"), .output("r/x"), .format("sarif"), .output("r/./x")], specs: [])
+        }
     }
 
     @Test func pairsByPositionWhenTheRawArgumentsDoNotMatch() throws {
