@@ -92,7 +92,8 @@ struct ArchitectureBuilder {
             }
         }
 
-        if let survive, topologyUsable, topology.domains(at: survive.value).isEmpty {
+        // Machines of racks without `machines N` are created as instances are placed, so `survive machine` always holds.
+        if let survive, survive.value != .machine, topologyUsable, topology.domains(at: survive.value).isEmpty {
             sink.emit(Catalogue.unsatisfiablePlacement, "`survive \(survive.value)` names a level the topology does not enumerate", at: survive.span,
                       help: "declare `machines N` in racks, or survive a larger domain")
         }

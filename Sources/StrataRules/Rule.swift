@@ -53,9 +53,32 @@ public struct RuleOutcome: Sendable {
 public final class RuleContext {
     public let architecture: Architecture
     public private(set) lazy var callGraph = CallGraph(architecture)
+    public private(set) lazy var deployment = Deployment(architecture, graph: callGraph)
+    public private(set) lazy var simulation = FailureSimulation(deployment)
+    public private(set) lazy var availability = AvailabilityModel(deployment)
+    private var latencyModels: [DomainID?: LatencyModel] = [:]
 
     public init(architecture: Architecture) {
         self.architecture = architecture
+    }
+
+    /// The latency model with no failure (nil) or with one domain lost; built once per failure.
+    public func latency(after failure: DomainID? = nil) -> LatencyModel {
+        if let model = latencyModels[failure] { return model }
+        let model = LatencyModel(deployment, failure: failure)
+        latencyModels[failure] = model
+        return model
+    }
+
+    /// `level name` of a domain, e.g. `idc sh-a`.
+    public func describe(_ domain: DomainID) -> String {
+        "\(architecture.topology[domain].level) \(architecture.topology[domain].name)"
+    }
+
+    /// The spec span of a component's placement (or its declaration).
+    public func placementSpan(_ id: ComponentID) -> Span? {
+        if let p = architecture.placement(of: id) { return p.span }
+        return nil
     }
 }
 

@@ -210,6 +210,12 @@ import StrataSyntax
         ])
     }
 
+    @Test func surviveMachineNeedsNoDeclaredMachines() {
+        let (c, d) = compile(spec("  survive machine\n  service s { replicas 2 per set }"))
+        #expect(d.isEmpty, "\(d)")
+        #expect(c.architecture?.survive == .machine)
+    }
+
     @Test func leaderMustHoldAReplica() {
         let (_, d) = compile(spec("  store db { replicas 2 in sh-a; leader sh-b }"))
         #expect(d == ["3:41 E0410 leader `sh-b` holds no replica of store `db`"])

@@ -1,0 +1,242 @@
+import Foundation
+import StrataModel
+
+/// The composite availability model of checks.md.
+///
+/// - A component's availability is exact over the failure-domain tree: the
+///   probability that at least k of its instances are up (k = 1, or the quorum
+///   a store or registry needs), with every domain failing independently at its
+///   level's availability — so redundancy across distinct domains combines as
+///   1−∏(1−a) and quorums as a k-of-n sum, and shared ancestors count once.
+/// - Striped components of one set are taken conditional on the set's domain
+///   being up, and the set's domain chain is multiplied once per set path.
+/// - Hard dependencies multiply (a dependency reached over two call paths is
+///   counted twice, which errs low).
+/// - With `failover nearest` a request succeeds when any set's path works:
+///   1−∏(1−p_set); the result is bounded by the domains all those sets share.
+///
+/// It is therefore an estimate, not an exact figure; the report says so.
+public struct AvailabilityModel: Sendable {
+    /// Estimated availability of one public endpoint for the users of one set.
+    public struct Estimate: Sendable {
+        public let availability: Double
+        /// What limits it most, e.g. "store orders-db (99.9990%)" or "region east, shared by every set (99.9990%)".
+        public let bottleneck: String
+    }
+
+    /// Per public endpoint, per origin set.
+    public let estimates: [[Estimate]]
+    public let isComplete: Bool
+    /// A one-line statement of the model, for reports.
+    public static let method = "estimate: exact per component over the failure-domain tree, hard dependencies multiplied, sets combined by failover, bounded by shared domains"
+
+    public init(_ deployment: Deployment) {
+        let d = deployment
+        let arch = d.architecture
+        let topology = arch.topology
+        let setCount = d.setCount
+        guard let order = d.graph.calleesFirstOrder() else {
+            estimates = []
+            isComplete = false
+            return
+        }
+        isComplete = true
+        let calc = ComponentAvailability(topology: topology)
+
+        // Availability of each component: per set (conditional on the set's domain) when striped, else once.
+        var striped: [[Double]] = []
+        var shared: [Double] = []
+        for c in d.components.indices {
+            let k = AvailabilityModel.needed(d, c)
+            if d.striped[c] {
+                striped.append((0..<setCount).map { t in
+                    calc.atLeast(k, of: d.instancesBySet[c][t].map(\.machine), below: arch.sets[t].domain)
+                })
+                shared.append(1)
+            } else {
+                striped.append(Array(repeating: 1, count: setCount))
+                shared.append(calc.atLeast(k, of: d.instancesBySet[c][0].map(\.machine), below: topology.root))
+            }
+        }
+        let chain: [Double] = arch.sets.map { set in topology.ancestors(of: set.domain).reduce(1) { $0 * calc.availability(of: $1) } }
+
+        // Dependency closure composed over the call DAG, callees first.
+        let n = d.graph.endpoints.count
+        var logStriped = Array(repeating: Array(repeating: 0.0, count: setCount), count: n)
+        var logShared = Array(repeating: 0.0, count: n)
+        var weakestStriped = Array(repeating: Array(repeating: -1, count: setCount), count: n)
+        var weakestShared = Array(repeating: -1, count: n)
+        let requirements = SimulationEngine.requirements(d)
+        func weaker(_ a: Int, _ b: Int, _ value: (Int) -> Double) -> Int {
+            if a < 0 { return b }
+            if b < 0 { return a }
+            return value(b) < value(a) ? b : a
+        }
+        for e in order {
+            var deps: [Int] = []  // components
+            if d.endpointService[e] >= 0 { deps.append(d.endpointService[e]) }
+            for r in requirements[e] {
+                switch r {
+                case .call(let callee):
+                    for t in 0..<setCount {
+                        logStriped[e][t] += logStriped[callee][t]
+                        weakestStriped[e][t] = weaker(weakestStriped[e][t], weakestStriped[callee][t]) { striped[$0][t] }
+                    }
+                    logShared[e] += logShared[callee]
+                    weakestShared[e] = weaker(weakestShared[e], weakestShared[callee]) { shared[$0] }
+                case .read(let store), .write(let store):
+                    deps.append(store)
+                }
+            }
+            for c in Set(deps) {
+                if d.striped[c] {
+                    for t in 0..<setCount {
+                        logStriped[e][t] += log(striped[c][t])
+                        weakestStriped[e][t] = weaker(weakestStriped[e][t], c) { striped[$0][t] }
+                    }
+                } else {
+                    logShared[e] += log(shared[c])
+                    weakestShared[e] = weaker(weakestShared[e], c) { shared[$0] }
+                }
+            }
+        }
+
+        var estimates: [[Estimate]] = []
+        for pe in d.graph.publicEndpoints {
+            guard let e = d.graph.indexOf[pe.endpoint], let g = d.index(of: ComponentID(.gateway, pe.gateway)) else {
+                estimates.append([])
+                continue
+            }
+            var row: [Estimate] = []
+            for origin in 0..<setCount {
+                let candidates = arch.striping.failover == .nearest ? Array(0..<setCount) : [origin]
+                var sharedPart = exp(logShared[e])
+                var sharedWeakest = weakestShared[e]
+                if !d.striped[g] {
+                    sharedPart *= shared[g]
+                    sharedWeakest = weaker(sharedWeakest, g) { shared[$0] }
+                }
+                var allFail = 1.0
+                for t in candidates {
+                    var p = chain[t] * exp(logStriped[e][t])
+                    if d.striped[g] { p *= striped[g][t] }
+                    allFail *= (1 - p)
+                }
+                let setsPart = 1 - allFail
+                let common = calc.commonChain(candidates.map { arch.sets[$0].domain })
+                let value = min(sharedPart * setsPart, common.availability)
+                // The bottleneck: the largest single contribution to unavailability.
+                var options: [(Double, String)] = []
+                if sharedWeakest >= 0 {
+                    options.append((1 - shared[sharedWeakest], "\(d.components[sharedWeakest]) (\(percent(shared[sharedWeakest])))"))
+                }
+                if candidates.count == 1 {
+                    let t = candidates[0]
+                    var w = weakestStriped[e][t]
+                    if d.striped[g] { w = weaker(w, g) { striped[$0][t] } }
+                    options.append((1 - chain[t], "the domain of set \(arch.sets[t].name) (\(percent(chain[t])))"))
+                    if w >= 0 { options.append((1 - striped[w][t], "\(d.components[w]) in set \(arch.sets[t].name) (\(percent(striped[w][t])))")) }
+                } else {
+                    options.append((allFail, "losing every set at once (\(percent(setsPart)))"))
+                }
+                if let name = common.name, common.availability < sharedPart * setsPart {
+                    options.append((1 - common.availability, "\(name), shared by every set (\(percent(common.availability)))"))
+                }
+                let bottleneck = options.max { $0.0 < $1.0 }?.1 ?? "nothing"
+                row.append(Estimate(availability: value, bottleneck: bottleneck))
+            }
+            estimates.append(row)
+        }
+        self.estimates = estimates
+    }
+
+    /// Instances that must be up: a store's (write) quorum, the registry's majority, else one.
+    static func needed(_ d: Deployment, _ c: Int) -> Int {
+        let id = d.components[c]
+        let voters = d.striped[c] ? (d.instancesBySet[c].first?.count ?? 1) : d.instancesBySet[c][0].count
+        switch id.kind {
+        case .store:
+            guard let store = d.architecture.store(id.name) else { return 1 }
+            return Deployment.quorumNeeded(store, voters: voters, write: true)
+        case .registry:
+            return voters / 2 + 1
+        default:
+            return 1
+        }
+    }
+}
+
+/// Formats an availability as a percentage with four decimals: `99.9950%`.
+public func percent(_ a: Double) -> String {
+    String(format: "%.4f%%", a * 100)
+}
+
+/// Exact k-of-n availability of instances over the domain tree.
+struct ComponentAvailability {
+    let topology: Topology
+
+    func availability(of domain: DomainID) -> Double {
+        let level = topology[domain].level
+        if level == .global { return 1 }
+        return topology.availability[level] ?? Topology.defaultAvailability[level] ?? 1
+    }
+
+    /// P(at least k of the instances on `machines` are up), given that `stop` and its ancestors are up.
+    func atLeast(_ k: Int, of machines: [DomainID], below stop: DomainID) -> Double {
+        guard k > 0 else { return 1 }
+        guard machines.count >= k else { return 0 }
+        // Count instances per machine, then fold distributions upward level by level.
+        var dist: [DomainID: [Double]] = [:]
+        var counts: [DomainID: Int] = [:]
+        for m in machines { counts[m, default: 0] += 1 }
+        for (m, count) in counts {
+            let a = m == stop ? 1 : availability(of: m)
+            var v = Array(repeating: 0.0, count: k + 1)
+            v[0] = 1 - a
+            v[min(count, k)] += a
+            dist[m] = v
+        }
+        var level = DomainLevel.machine
+        while level < topology[stop].level {
+            var parents: [DomainID: [Double]] = [:]
+            var keep: [DomainID: [Double]] = [:]
+            for (node, v) in dist {
+                guard topology[node].level == level, let parent = topology[node].parent, node != stop else { keep[node] = v; continue }
+                parents[parent] = parents[parent].map { convolve($0, v, k) } ?? v
+            }
+            for (p, v) in parents {
+                let a = (p == stop || topology.contains(p, stop)) ? 1 : availability(of: p)
+                var out = v.map { $0 * a }
+                out[0] += 1 - a
+                keep[p] = keep[p].map { convolve($0, out, k) } ?? out
+            }
+            dist = keep
+            guard let next = DomainLevel(rawValue: level.rawValue + 1) else { break }
+            level = next
+        }
+        var total: [Double] = [1] + Array(repeating: 0, count: k)
+        for v in dist.values { total = convolve(total, v, k) }
+        return total[k]
+    }
+
+    /// Distribution of the sum of two independent counts, counts ≥ k pooled in bucket k.
+    func convolve(_ a: [Double], _ b: [Double], _ k: Int) -> [Double] {
+        var out = Array(repeating: 0.0, count: k + 1)
+        for (i, x) in a.enumerated() where x != 0 {
+            for (j, y) in b.enumerated() where y != 0 { out[min(i + j, k)] += x * y }
+        }
+        return out
+    }
+
+    /// The availability of the domains every one of `domains` lies in (their common ancestors), and the largest one's name.
+    func commonChain(_ domains: [DomainID]) -> (availability: Double, name: String?) {
+        guard let first = domains.first else { return (1, nil) }
+        var common = topology.ancestors(of: first)
+        for d in domains.dropFirst() {
+            let chain = Set(topology.ancestors(of: d))
+            common = common.filter { chain.contains($0) }
+        }
+        let a = common.reduce(1.0) { $0 * availability(of: $1) }
+        return (a, common.last.map { "\(topology[$0].level) \(topology[$0].name)" })
+    }
+}

@@ -1,0 +1,84 @@
+import StrataModel
+
+/// Dense indexes over a placed architecture, shared by the analyses:
+/// components numbered, instances grouped by set, each machine's ancestor chain.
+public struct Deployment: Sendable {
+    public let architecture: Architecture
+    public let graph: CallGraph
+    /// Every placed component, in canonical order.
+    public let components: [ComponentID]
+    public let componentIndex: [ComponentID: Int]
+    /// True when the component is placed `per set`.
+    public let striped: [Bool]
+    /// Instances of each component per set (striped), or all in slot 0 (shared).
+    public let instancesBySet: [[[Instance]]]
+    /// Service component index of each endpoint of ``graph``.
+    public let endpointService: [Int]
+    /// Number of sets.
+    public let setCount: Int
+
+    public init(_ architecture: Architecture, graph: CallGraph) {
+        self.architecture = architecture
+        self.graph = graph
+        components = architecture.components
+        var index: [ComponentID: Int] = [:]
+        for (i, c) in components.enumerated() { index[c] = i }
+        componentIndex = index
+        setCount = architecture.sets.count
+        var striped: [Bool] = []
+        var bySet: [[[Instance]]] = []
+        for c in components {
+            let isStriped = architecture.placement(of: c)?.isStriped ?? false
+            striped.append(isStriped)
+            let instances = architecture.instances[c] ?? []
+            if isStriped {
+                var groups = Array(repeating: [Instance](), count: architecture.sets.count)
+                for i in instances { if let s = i.set { groups[s].append(i) } }
+                bySet.append(groups)
+            } else {
+                bySet.append([instances])
+            }
+        }
+        self.striped = striped
+        instancesBySet = bySet
+        endpointService = graph.endpoints.map { index[ComponentID(.service, $0.service)] ?? -1 }
+    }
+
+    /// Instances of component `c` that serve set `set` (a striped component's own set; a shared one's all).
+    public func instances(of c: Int, inSet set: Int?) -> [Instance] {
+        if striped[c] {
+            guard let set else { return instancesBySet[c].flatMap { $0 } }
+            return instancesBySet[c][set]
+        }
+        return instancesBySet[c][0]
+    }
+
+    public func index(of id: ComponentID) -> Int? { componentIndex[id] }
+
+    /// The store (or registry) quorum an operation needs: majority for quorum
+    /// stores, raised to the declared read/write quorum; one replica otherwise.
+    public static func quorumNeeded(_ store: Store, voters: Int, write: Bool) -> Int {
+        guard store.needsQuorum else { return 1 }
+        return max(voters / 2 + 1, write ? store.writeQuorum : store.readQuorum)
+    }
+}
+
+/// A failed domain, or none: decides which machines are down.
+public struct FailureState: Sendable {
+    public let domain: DomainID?
+    let level: DomainLevel?
+    let topology: Topology
+
+    public init(_ domain: DomainID?, topology: Topology) {
+        self.domain = domain
+        self.level = domain.map { topology[$0].level }
+        self.topology = topology
+    }
+
+    /// True when `machine` lies inside the failed domain.
+    @inline(__always)
+    public func isDown(_ machine: DomainID) -> Bool {
+        guard let domain, let level else { return false }
+        return topology.ancestor(of: machine, at: level) == domain
+    }
+}
