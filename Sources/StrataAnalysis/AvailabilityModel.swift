@@ -43,22 +43,31 @@ public struct AvailabilityModel: Sendable {
         isComplete = true
         let calc = ComponentAvailability(topology: topology)
 
-        // Availability of each component: per set (conditional on the set's domain) when striped, else once.
+        // Domains shared by every instance count once: `global` is the lowest common ancestor of all
+        // instances, `local[t]` that of set t's striped instances. Components are taken conditional on them.
+        let allMachines = d.instancesBySet.flatMap { $0.flatMap { $0.map(\.machine) } }
+        let global = calc.lowestCommonAncestor(allMachines) ?? topology.root
+        let globalChain = calc.chainAvailability(from: global, upTo: nil)
+        let local: [DomainID] = (0..<setCount).map { t in
+            let machines = d.components.indices.filter { d.striped[$0] }.flatMap { d.instancesBySet[$0][t].map(\.machine) }
+            return calc.lowestCommonAncestor(machines) ?? arch.sets[t].domain
+        }
         var striped: [[Double]] = []
         var shared: [Double] = []
         for c in d.components.indices {
             let k = AvailabilityModel.needed(d, c)
             if d.striped[c] {
                 striped.append((0..<setCount).map { t in
-                    calc.atLeast(k, of: d.instancesBySet[c][t].map(\.machine), below: arch.sets[t].domain)
+                    calc.atLeast(k, of: d.instancesBySet[c][t].map(\.machine), below: local[t])
                 })
                 shared.append(1)
             } else {
                 striped.append(Array(repeating: 1, count: setCount))
-                shared.append(calc.atLeast(k, of: d.instancesBySet[c][0].map(\.machine), below: topology.root))
+                shared.append(calc.atLeast(k, of: d.instancesBySet[c][0].map(\.machine), below: global))
             }
         }
-        let chain: [Double] = arch.sets.map { set in topology.ancestors(of: set.domain).reduce(1) { $0 * calc.availability(of: $1) } }
+        // The chain of each set's common domain below the global one.
+        let chain: [Double] = local.map { calc.chainAvailability(from: $0, upTo: global) }
 
         // Dependency closure composed over the call DAG, callees first.
         let n = d.graph.endpoints.count
@@ -124,7 +133,7 @@ public struct AvailabilityModel: Sendable {
                 }
                 let setsPart = 1 - allFail
                 let common = calc.commonChain(candidates.map { arch.sets[$0].domain })
-                let value = min(sharedPart * setsPart, common.availability)
+                let value = min(globalChain * sharedPart * setsPart, common.availability)
                 // The bottleneck: the largest single contribution to unavailability.
                 var options: [(Double, String)] = []
                 if sharedWeakest >= 0 {
@@ -139,7 +148,10 @@ public struct AvailabilityModel: Sendable {
                 } else {
                     options.append((allFail, "losing every set at once (\(percent(setsPart)))"))
                 }
-                if let name = common.name, common.availability < sharedPart * setsPart {
+                if globalChain < 1, global != topology.root {
+                    options.append((1 - globalChain, "\(topology[global].level) \(topology[global].name), which holds every instance (\(percent(globalChain)))"))
+                }
+                if let name = common.name, common.availability < globalChain * sharedPart * setsPart {
                     options.append((1 - common.availability, "\(name), shared by every set (\(percent(common.availability)))"))
                 }
                 let bottleneck = options.max { $0.0 < $1.0 }?.1 ?? "nothing"
@@ -217,6 +229,27 @@ struct ComponentAvailability {
         var total: [Double] = [1] + Array(repeating: 0, count: k)
         for v in dist.values { total = convolve(total, v, k) }
         return total[k]
+    }
+
+    /// The deepest domain containing every machine (nil for none).
+    func lowestCommonAncestor(_ machines: [DomainID]) -> DomainID? {
+        guard let first = machines.first else { return nil }
+        var chain = [first] + topology.ancestors(of: first).dropFirst()
+        for m in Set(machines) where m != first {
+            let other = Set(topology.ancestors(of: m))
+            chain = chain.filter { other.contains($0) }
+        }
+        return chain.first ?? topology.root
+    }
+
+    /// Availability of `from` and its ancestors, stopping before `upTo` (nil: up to the root).
+    func chainAvailability(from: DomainID, upTo: DomainID?) -> Double {
+        var a = 1.0
+        for d in topology.ancestors(of: from) {
+            if d == upTo { break }
+            a *= availability(of: d)
+        }
+        return a
     }
 
     /// Distribution of the sum of two independent counts, counts ≥ k pooled in bucket k.

@@ -258,8 +258,16 @@ struct SimulationEngine {
         if d.architecture.striping.failover == .nearest, let t = nearest[origin].first(where: works) {
             return ServeResult(servingSet: t, culprit: -1, culpritSet: nil)
         }
-        if liveCount(gateway, origin) == 0 { return ServeResult(servingSet: nil, culprit: gateway, culpritSet: d.striped[gateway] ? origin : nil) }
-        let slot = e * slots + origin
+        // Blame what stopped the set that should have served: the origin set, or, when the origin set's
+        // gateway is gone and failover is on, the nearest set whose gateway is still alive.
+        var blamed = origin
+        if liveCount(gateway, origin) == 0 {
+            guard d.architecture.striping.failover == .nearest, let t = nearest[origin].first(where: { liveCount(gateway, $0) > 0 }) else {
+                return ServeResult(servingSet: nil, culprit: gateway, culpritSet: d.striped[gateway] ? origin : nil)
+            }
+            blamed = t
+        }
+        let slot = e * slots + blamed
         let cs = Int(culpritSet[slot])
         return ServeResult(servingSet: nil, culprit: Int(culprit[slot]), culpritSet: cs >= 0 ? cs : nil)
     }
@@ -268,7 +276,7 @@ struct SimulationEngine {
     func describe(_ c: Int, in set: Int?, state: FailureState) -> String {
         let d = deployment
         let id = d.components[c]
-        let setName = set.map { " in set \(d.architecture.sets[$0].name)" } ?? ""
+        let setName = d.striped[c] ? set.map { " in set \(d.architecture.sets[$0].name)" } ?? "" : ""
         let instances = d.instances(of: c, inSet: set)
         let alive = instances.filter { !state.isDown($0.machine) }.count
         if id.kind == .store, let store = d.architecture.store(id.name), store.needsQuorum {

@@ -192,6 +192,11 @@ public final class LatencyModel {
             let depKey = Key(endpoint: ce, machine: inst.machine, set: key.set)
             guard let inner = cost(endpoint: depKey.endpoint, at: depKey.machine, set: depKey.set) else { return call.optional ? .some(nil) : nil }
             let rtt = topology.rtt(key.machine, inst.machine)
+            // The caller never waits longer than the per-attempt timeout.
+            if rtt + inner > call.timeoutMilliseconds {
+                return .some(LatencyHop("call \(call.service).\(call.endpoint)", call.timeoutMilliseconds,
+                                        detail: "times out: rtt \(formatMilliseconds(rtt)) + \(formatMilliseconds(inner)) exceeds the timeout"))
+            }
             return .some(LatencyHop("call \(call.service).\(call.endpoint)", rtt + inner, detail: "rtt \(formatMilliseconds(rtt)) + \(formatMilliseconds(inner))"))
         case .read(let access):
             guard let (ms, label) = storeCost(access, write: false, from: key.machine, set: key.set) else { return nil }

@@ -88,7 +88,10 @@ struct Expectation {
             // Every quoted string on the line is one expectation.
             var strings: [String] = []
             var current: String?
+            var escaped = false
             for ch in rest {
+                if escaped { current?.append(ch); escaped = false; continue }
+                if ch == "\\", current != nil { escaped = true; continue }
                 if ch == "\"" {
                     if let c = current { strings.append(c); current = nil } else { current = "" }
                 } else if current != nil {
