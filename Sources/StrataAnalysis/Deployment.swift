@@ -63,22 +63,29 @@ public struct Deployment: Sendable {
     }
 }
 
-/// A failed domain, or none: decides which machines are down.
+/// The failed domains (none, one, or several for what-if questions): decides which machines are down.
 public struct FailureState: Sendable {
-    public let domain: DomainID?
-    let level: DomainLevel?
+    public let domains: [DomainID]
+    let levels: [DomainLevel]
     let topology: Topology
 
     public init(_ domain: DomainID?, topology: Topology) {
-        self.domain = domain
-        self.level = domain.map { topology[$0].level }
+        self.init(domain.map { [$0] } ?? [], topology: topology)
+    }
+
+    public init(_ domains: [DomainID], topology: Topology) {
+        self.domains = domains
+        self.levels = domains.map { topology[$0].level }
         self.topology = topology
     }
 
-    /// True when `machine` lies inside the failed domain.
+    /// The single failed domain, when exactly one failed.
+    public var domain: DomainID? { domains.count == 1 ? domains[0] : nil }
+
+    /// True when `machine` lies inside a failed domain.
     @inline(__always)
     public func isDown(_ machine: DomainID) -> Bool {
-        guard let domain, let level else { return false }
-        return topology.ancestor(of: machine, at: level) == domain
+        for (i, d) in domains.enumerated() where topology.ancestor(of: machine, at: levels[i]) == d { return true }
+        return false
     }
 }

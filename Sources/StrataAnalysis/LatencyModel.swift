@@ -52,10 +52,15 @@ public final class LatencyModel {
         let set: Int
     }
 
-    public init(_ deployment: Deployment, failure: DomainID? = nil) {
+    public convenience init(_ deployment: Deployment, failure: DomainID? = nil) {
+        self.init(deployment, failures: failure.map { [$0] } ?? [])
+    }
+
+    /// A model with several domains lost at once (what-if questions).
+    public init(_ deployment: Deployment, failures: [DomainID]) {
         self.deployment = deployment
         topology = deployment.architecture.topology
-        state = FailureState(failure, topology: topology)
+        state = FailureState(failures, topology: topology)
     }
 
     // MARK: Instance choice

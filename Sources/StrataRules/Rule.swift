@@ -70,6 +70,11 @@ public final class RuleContext {
         return model
     }
 
+    /// The per-endpoint figures of `strata check --report`.
+    public var report: EndpointReport {
+        EndpointReport(deployment, simulation: simulation, availability: availability, latency: { self.latency(after: $0) })
+    }
+
     /// `level name` of a domain, e.g. `idc sh-a`.
     public func describe(_ domain: DomainID) -> String {
         "\(architecture.topology[domain].level) \(architecture.topology[domain].name)"
