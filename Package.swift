@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Source files, byte spans, the diagnostic model, its catalogue and renderers.
@@ -26,11 +28,22 @@ let package = Package(
         .target(name: "StrataAnalysis", dependencies: ["StrataModel", "StrataDiagnostics"]),
         // One file per checker rule, the rule registry and the checker that runs them.
         .target(name: "StrataRules", dependencies: ["StrataAnalysis", "StrataModel", "StrataDiagnostics"]),
+        // Code and config generators, one folder per target, and the atomic output writer.
+        .target(
+            name: "StrataGen",
+            dependencies: [
+                "StrataModel", "StrataAnalysis", "StrataRules", "StrataDiagnostics", "StrataDiagram",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // Structural layout and SVG writer for topology and call diagrams.
+        .target(name: "StrataDiagram", dependencies: ["StrataModel", "StrataAnalysis", "StrataRules", "StrataDiagnostics"]),
         // Thin command-line front end.
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules",
+                "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +55,9 @@ let package = Package(
         .testTarget(name: "StrataAnalysisTests", dependencies: ["StrataAnalysis", "StrataModel"]),
         .testTarget(name: "StrataRulesTests", dependencies: ["StrataRules", "StrataAnalysis", "StrataModel", "StrataDiagnostics"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataModel", "StrataRules", .product(name: "Yams", package: "Yams")],
+                    exclude: ["Goldens"]),
+        .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules"], exclude: ["Goldens"]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDiagnostics"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,8 +27,13 @@ enum Console {
     }
 
     /// Colour for standard output: a terminal, `NO_COLOR` unset or empty, and `TERM` not `dumb`.
-    static var standardOutputWantsColor: Bool {
-        guard isatty(STDOUT_FILENO) == 1 else { return false }
+    static var standardOutputWantsColor: Bool { wantsColor(STDOUT_FILENO) }
+
+    /// Colour for standard error, by the same conditions.
+    static var standardErrorWantsColor: Bool { wantsColor(STDERR_FILENO) }
+
+    private static func wantsColor(_ descriptor: Int32) -> Bool {
+        guard isatty(descriptor) == 1 else { return false }
         if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
         if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
         return true

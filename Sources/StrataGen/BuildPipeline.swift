@@ -1,0 +1,54 @@
+import StrataDiagnostics
+import StrataModel
+import StrataRules
+
+/// `strata build`: check, refuse while errors remain (unless forced), generate the selected targets, write atomically.
+public struct BuildPipeline {
+    /// What a build did.
+    public enum Outcome {
+        /// The spec has errors and `force` was off: nothing was written.
+        case refused
+        /// Generation failed: nothing was written.
+        case failed(GenerationError)
+        case written(OutputWriter.Summary)
+    }
+
+    public let targets: Set<BuildTarget>
+    public let templatesDirectory: String?
+    public let force: Bool
+
+    public init(targets: Set<BuildTarget> = Set(BuildTarget.allCases), templatesDirectory: String? = nil, force: Bool = false) {
+        self.targets = targets
+        self.templatesDirectory = templatesDirectory
+        self.force = force
+    }
+
+    /// Generates every artifact of the selected targets (no writing).
+    public func artifacts(for checked: CheckedSpec, specPath: String) throws -> [Artifact] {
+        guard let architecture = checked.compilation.architecture, let report = checked.report else {
+            throw GenerationError("the spec does not resolve into an architecture")
+        }
+        let input = GenerationInput(architecture: architecture, specPath: specPath, check: report,
+                                    templates: .standard(overrideDirectory: templatesDirectory))
+        var all: [Artifact] = []
+        for generator in GeneratorRegistry.generators(for: targets) {
+            all += try generator.generate(input)
+        }
+        return all
+    }
+
+    /// Runs the build of a checked spec into `outputDirectory`.
+    public func run(_ checked: CheckedSpec, specPath: String, outputDirectory: String) -> Outcome {
+        if checked.compilation.architecture == nil || checked.compilation.hasErrors || (checked.hasErrors && !force) {
+            return .refused
+        }
+        do {
+            let artifacts = try artifacts(for: checked, specPath: specPath)
+            return .written(try OutputWriter().write(artifacts, to: outputDirectory))
+        } catch let error as GenerationError {
+            return .failed(error)
+        } catch {
+            return .failed(GenerationError("\(error)"))
+        }
+    }
+}

@@ -1,0 +1,4 @@
+extension GeneratorRegistry {
+    /// Generators of this family (filled in by its implementation).
+    static var diagramGenerators: [any Generator] { [] }
+}
