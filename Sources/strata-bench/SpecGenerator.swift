@@ -164,7 +164,10 @@ struct SpecGenerator {
             } else {
                 w.line("replicas \(2 + rng.below(2)) per set")
             }
-            w.line("capacity \(200 + 100 * rng.below(10))/s")
+            // Peak load of four instances' worth: far below what survives losing one IDC.
+            let capacity = 200 + 100 * rng.below(10)
+            w.line("capacity \(capacity)/s")
+            w.line("load \(4 * capacity)/s")
             let budgetMS = budget(ofTier: t)
             w.block("endpoint get GET \"/\(name)/items/{id}\"") { w in
                 w.line("budget \(budgetMS)ms")
