@@ -1,4 +1,4 @@
 extension GeneratorRegistry {
-    /// Generators of this family (filled in by its implementation).
-    static var serviceGenerators: [any Generator] { [] }
+    /// Generators of this family: the Swift services package.
+    static var serviceGenerators: [any Generator] { [SwiftServicesGenerator()] }
 }
