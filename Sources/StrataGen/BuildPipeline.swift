@@ -29,7 +29,8 @@ public struct BuildPipeline {
             throw GenerationError("the spec does not resolve into an architecture")
         }
         let input = GenerationInput(architecture: architecture, specPath: specPath, check: report,
-                                    templates: .standard(overrideDirectory: templatesDirectory))
+                                    templates: .standard(overrideDirectory: templatesDirectory),
+                                    sources: checked.compilation.sources)
         var all: [Artifact] = []
         for generator in GeneratorRegistry.generators(for: targets) {
             all += try generator.generate(input)

@@ -1,4 +1,5 @@
 import Foundation
+import StrataDiagnostics
 import StrataModel
 import StrataRules
 
@@ -44,12 +45,15 @@ public struct GenerationInput: Sendable {
     public let check: CheckReport
     /// Template lookup: user overrides (`--templates DIR`) first, then the embedded defaults.
     public let templates: TemplateSource
+    /// The spec's source files, for rendering findings with positions (the report target); nil when unknown.
+    public let sources: SourceManager?
 
-    public init(architecture: Architecture, specPath: String, check: CheckReport, templates: TemplateSource) {
+    public init(architecture: Architecture, specPath: String, check: CheckReport, templates: TemplateSource, sources: SourceManager? = nil) {
         self.architecture = architecture
         self.specPath = specPath
         self.check = check
         self.templates = templates
+        self.sources = sources
     }
 
     /// The header line placed at the top of generated files (without comment syntax).

@@ -1,4 +1,4 @@
 extension GeneratorRegistry {
-    /// Generators of this family (filled in by its implementation).
-    static var gatewayGenerators: [any Generator] { [] }
+    /// Gateway generators: Envoy and nginx configurations for every gateway and set.
+    static var gatewayGenerators: [any Generator] { [EnvoyGenerator(), NginxGenerator()] }
 }

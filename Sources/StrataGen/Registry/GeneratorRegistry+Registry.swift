@@ -1,4 +1,4 @@
 extension GeneratorRegistry {
-    /// Generators of this family (filled in by its implementation).
-    static var registryGenerators: [any Generator] { [] }
+    /// Registry generators: etcd cluster configuration or Consul service definitions.
+    static var registryGenerators: [any Generator] { [RegistryGenerator()] }
 }

@@ -1,4 +1,4 @@
 extension GeneratorRegistry {
-    /// Generators of this family (filled in by its implementation).
-    static var reportGenerators: [any Generator] { [] }
+    /// Report generators: the checker's findings as SARIF and JSON.
+    static var reportGenerators: [any Generator] { [ReportGenerator()] }
 }

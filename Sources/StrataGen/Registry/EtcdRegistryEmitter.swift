@@ -1,0 +1,288 @@
+import Foundation
+import StrataModel
+
+/// `registry/etcd/`: the local etcd registry of an architecture with `discovery { engine etcd }`.
+///
+/// - `<member>.conf.yaml`: one etcd configuration file (`etcd --config-file`) per declared replica,
+///   on the loopback ports of ``LocalPorts/etcdPorts(member:)``, with the initial-cluster string of its cluster;
+/// - `start.sh`: starts every member in the background and waits until each is healthy (`start.sh stop` stops them);
+/// - `layout.md`: the clusters, the key layout and every instance's key and value.
+///
+/// A registry placed `per set` is one cluster per set (each set's services register in their own set's
+/// cluster); otherwise all replicas form one cluster shared by every set.
+struct EtcdRegistryEmitter {
+    let architecture: Architecture
+    let header: String
+
+    /// One etcd member.
+    struct Member {
+        /// `etcd-<n>`, or `etcd-<set>-<n>` for a registry placed per set.
+        let name: String
+        let clientURL: String
+        let peerURL: String
+    }
+
+    /// The members that form one cluster.
+    struct Cluster {
+        /// The set whose cluster this is; nil for a cluster shared by every set.
+        let set: String?
+        let token: String
+        let members: [Member]
+
+        var initialCluster: String { members.map { "\($0.name)=\($0.peerURL)" }.joined(separator: ",") }
+        var endpoints: String { members.map(\.clientURL).joined(separator: ",") }
+    }
+
+    /// Default lease TTL of registrations, in seconds (``RuntimeContract/Environment/leaseTTL``).
+    static let defaultLeaseTTL = 10
+
+    func artifacts() throws -> [Artifact] {
+        let clusters = try self.clusters()
+        var artifacts: [Artifact] = []
+        for cluster in clusters {
+            for member in cluster.members {
+                artifacts.append(Artifact(path: "registry/etcd/\(member.name).conf.yaml", contents: try config(member, of: cluster)))
+            }
+        }
+        artifacts.append(Artifact(path: "registry/etcd/start.sh", contents: startScript(clusters), executable: true))
+        artifacts.append(Artifact(path: "registry/etcd/layout.md", contents: try layout(clusters)))
+        return artifacts
+    }
+
+    /// The clusters of the registry, in set order (or the one shared cluster).
+    func clusters() throws -> [Cluster] {
+        let instances = architecture.instances[ComponentID(.registry, "registry")] ?? []
+        guard !instances.isEmpty else { throw GenerationError("the etcd registry has no placed member") }
+        let ports = LocalPorts(architecture)
+        func member(_ instance: Instance, number n: Int) -> Member {
+            let (client, peer) = ports.etcdPorts(member: n)
+            let name = RuntimeContract.instanceName(instance, in: architecture)
+            let suffix = name.hasPrefix("registry-") ? String(name.dropFirst("registry-".count)) : name
+            return Member(name: "etcd-\(suffix)", clientURL: "http://\(GatewayPlanner.host):\(client)",
+                          peerURL: "http://\(GatewayPlanner.host):\(peer)")
+        }
+        let members = instances.enumerated().map { (instance: $0.element, member: member($0.element, number: $0.offset)) }
+        if architecture.discovery?.placement?.isStriped == true {
+            return architecture.sets.enumerated().compactMap { index, set in
+                let own = members.filter { $0.instance.set == index }.map(\.member)
+                return own.isEmpty ? nil : Cluster(set: set.name, token: "strata-\(architecture.name)-\(set.name)", members: own)
+            }
+        }
+        return [Cluster(set: nil, token: "strata-\(architecture.name)", members: members.map(\.member))]
+    }
+
+    // MARK: Member configuration
+
+    func config(_ member: Member, of cluster: Cluster) throws -> String {
+        let comments = [
+            header,
+            "etcd member `\(member.name)` of the registry of `\(architecture.name)`"
+                + (cluster.set.map { " (the cluster of set `\($0)`)" } ?? " (one cluster shared by every set)") + ", for local runs.",
+            "Start every member: ./start.sh [DATA_DIR]. This one alone: cd DATA_DIR && etcd --config-file \(member.name).conf.yaml",
+            "data-dir is relative: it is created in the working directory.",
+        ]
+        let document: ConfigYAML = .object([
+            "name": .string(member.name),
+            "data-dir": .string("\(member.name).etcd"),
+            "listen-client-urls": .string(member.clientURL),
+            "advertise-client-urls": .string(member.clientURL),
+            "listen-peer-urls": .string(member.peerURL),
+            "initial-advertise-peer-urls": .string(member.peerURL),
+            "initial-cluster": .string(cluster.initialCluster),
+            "initial-cluster-token": .string(cluster.token),
+            "initial-cluster-state": "new",
+            "heartbeat-interval": 100,
+            "election-timeout": 1000,
+            "strict-reconfig-check": true,
+            "enable-v2": false,
+            "logger": "zap",
+            "log-level": "warn",
+            "log-outputs": ["stderr"],
+        ])
+        return CommentText.hashComment(comments) + (try document.serialized())
+    }
+
+    // MARK: start.sh
+
+    func startScript(_ clusters: [Cluster]) -> String {
+        let members = clusters.flatMap(\.members)
+        var s = ShellScriptWriter()
+        s.line("#!/usr/bin/env bash")
+        s.comment(header,
+                  "Starts the local etcd registry of `\(architecture.name)`: \(members.count) member\(members.count == 1 ? "" : "s") on loopback.",
+                  "",
+                  "  start.sh [DATA_DIR]       start every member in the background and wait until each is healthy;",
+                  "                            data, logs (<member>.log) and pid files (<member>.pid) go to DATA_DIR",
+                  "                            (default: ${TMPDIR:-/tmp}/strata-\(architecture.name)-etcd)",
+                  "  start.sh stop [DATA_DIR]  stop the members started there",
+                  "",
+                  "STRATA_ETCD_START_TIMEOUT (seconds, default 30) bounds the wait.")
+        s.line("set -euo pipefail")
+        s.blank()
+        s.assign("architecture", architecture.name)
+        s.array("members", members.map(\.name))
+        s.array("clients", members.map(\.clientURL))
+        s.array("clusters", clusters.map { ($0.set.map { "set \($0)" } ?? "shared by every set") + ": " + "STRATA_ETCD_ENDPOINTS=" + $0.endpoints })
+        s.blank()
+        s.line(Self.startScriptBody)
+        return s.text
+    }
+
+    /// The fixed part of `start.sh`; it reads `architecture`, `members`, `clients` and `clusters`.
+    static let startScriptBody = #"""
+        here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+        command="start"
+        if [ "${1:-}" = "stop" ]; then command="stop"; shift; fi
+        data="${1:-${TMPDIR:-/tmp}/strata-$architecture-etcd}"
+
+        if [ "$command" = "stop" ]; then
+          for member in "${members[@]}"; do
+            if [ -f "$data/$member.pid" ]; then
+              kill "$(cat "$data/$member.pid")" 2>/dev/null || true
+              rm -f "$data/$member.pid"
+            fi
+          done
+          exit 0
+        fi
+
+        if ! command -v etcd >/dev/null 2>&1; then
+          echo "start.sh: etcd is not installed (Debian: apt-get install etcd-server etcd-client)" >&2
+          exit 1
+        fi
+        mkdir -p "$data"
+        for member in "${members[@]}"; do
+          if [ -f "$data/$member.pid" ] && kill -0 "$(cat "$data/$member.pid")" 2>/dev/null; then
+            echo "start.sh: $member is already running (pid $(cat "$data/$member.pid"))" >&2
+            continue
+          fi
+          (cd "$data" && exec etcd --config-file "$here/$member.conf.yaml") >"$data/$member.log" 2>&1 &
+          echo "$!" >"$data/$member.pid"
+        done
+
+        healthy() {
+          if command -v curl >/dev/null 2>&1; then
+            curl -fsS --max-time 2 "$1/health" 2>/dev/null | grep -q '"health":"true"'
+          else
+            ETCDCTL_API=3 etcdctl --endpoints="$1" --command-timeout=2s endpoint health >/dev/null 2>&1
+          fi
+        }
+
+        deadline=$((SECONDS + ${STRATA_ETCD_START_TIMEOUT:-30}))
+        for i in "${!members[@]}"; do
+          until healthy "${clients[$i]}"; do
+            if ! kill -0 "$(cat "$data/${members[$i]}.pid")" 2>/dev/null; then
+              echo "start.sh: ${members[$i]} exited; see $data/${members[$i]}.log" >&2
+              exit 1
+            fi
+            if [ "$SECONDS" -ge "$deadline" ]; then
+              echo "start.sh: ${members[$i]} is not healthy yet; see $data/${members[$i]}.log" >&2
+              exit 1
+            fi
+            sleep 0.2
+          done
+        done
+        echo "etcd registry of $architecture is up (data in $data)"
+        for cluster in "${clusters[@]}"; do
+          echo "  $cluster"
+        done
+        """#
+
+    // MARK: layout.md
+
+    func layout(_ clusters: [Cluster]) throws -> String {
+        var md = MarkdownWriter()
+        md.line("<!-- " + CommentText.oneLine(header).replacingOccurrences(of: "--", with: "- -") + " -->")
+        md.blank()
+        md.line("# Service registry of `\(architecture.name)`: etcd")
+        md.blank()
+        md.line("For local runs: every member and service instance listens on loopback (strata's `LocalPorts`).")
+        md.blank()
+        md.line("## Clusters")
+        md.blank()
+        if clusters.count == 1 {
+            md.line("One cluster, shared by every set.")
+        } else {
+            md.line("The registry is placed `per set`: one cluster per set. Each set's instances register in, and discover from, their own set's cluster.")
+        }
+        md.blank()
+        md.line("| set | member | client URL | peer URL | config |")
+        md.line("|---|---|---|---|---|")
+        for cluster in clusters {
+            for member in cluster.members {
+                md.line("| \(cluster.set ?? "every set") | `\(member.name)` | \(member.clientURL) | \(member.peerURL) | `\(member.name).conf.yaml` |")
+            }
+        }
+        md.blank()
+        md.line("Start every member with `registry/etcd/start.sh [DATA_DIR]` (it waits until each is healthy and prints the")
+        md.line("endpoints) and stop them with `registry/etcd/start.sh stop [DATA_DIR]`. Services find the registry through")
+        md.line("`\(RuntimeContract.Environment.etcdEndpoints)` (comma-separated client URLs):")
+        md.blank()
+        for cluster in clusters {
+            md.line("- " + (cluster.set.map { "set `\($0)`" } ?? "every set") + ": `\(RuntimeContract.Environment.etcdEndpoints)=\(cluster.endpoints)`")
+        }
+        md.blank()
+        md.line("## Keys")
+        md.blank()
+        md.line("Every service instance registers itself when it starts listening, under")
+        md.blank()
+        md.line("    /strata/<architecture>/<service>/<set>/<instance>")
+        md.blank()
+        md.line("where `<set>` is `\(RegisteredInstance.sharedSetSegment)` for an instance shared by every set. The value is JSON:")
+        md.line("`host` and `port` to reach it, `set` (absent when shared) and `instance`. The key is attached to a lease of")
+        md.line("`\(RuntimeContract.Environment.leaseTTL)` seconds (default \(Self.defaultLeaseTTL)), kept alive while the instance runs and")
+        md.line("revoked when it shuts down, so a dead instance disappears within one TTL.")
+        md.blank()
+        md.line("Find every instance of a service: `etcdctl get --prefix /strata/\(architecture.name)/<service>/`. Register by hand:")
+        md.blank()
+        md.line("    lease=$(etcdctl lease grant \(Self.defaultLeaseTTL) | awk '{print $2}')")
+        md.line("    etcdctl put --lease=$lease /strata/\(architecture.name)/<service>/<set>/<instance> '{\"host\":\"127.0.0.1\",\"port\":20000,...}'")
+        md.blank()
+        md.line("## Instances")
+        md.blank()
+        md.line("| key | value |")
+        md.line("|---|---|")
+        for instance in try RegisteredInstance.all(in: architecture) {
+            let key = RuntimeContract.registryKey(architecture: architecture.name, service: instance.service,
+                                                  set: instance.setSegment, instance: instance.instance)
+            md.line("| `\(key)` | `\(try Self.value(of: instance))` |")
+        }
+        return md.text
+    }
+
+    /// The registered JSON value of an instance (keys sorted).
+    static func value(of instance: RegisteredInstance) throws -> String {
+        var object: [String: Any] = ["host": instance.host, "port": instance.port, "instance": instance.instance]
+        if let set = instance.set { object["set"] = set }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Writes a bash script; every value is single-quoted, so nothing in it is expanded or split.
+struct ShellScriptWriter {
+    private(set) var text = ""
+
+    mutating func line(_ line: String) { text += line + (line.hasSuffix("\n") ? "" : "\n") }
+    mutating func blank() { text += "\n" }
+    mutating func comment(_ lines: String...) { text += CommentText.hashComment(lines) }
+    /// `name='value'`
+    mutating func assign(_ name: String, _ value: String) { line("\(name)=\(Self.quote(value))") }
+    /// `name=('a' 'b')`, one element per line.
+    mutating func array(_ name: String, _ values: [String]) {
+        line("\(name)=(")
+        for value in values { line("  " + Self.quote(value)) }
+        line(")")
+    }
+
+    /// `'text'` with every `'` written as `'\''`.
+    static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}
+
+/// Writes Markdown line by line.
+struct MarkdownWriter {
+    private(set) var text = ""
+    mutating func line(_ line: String) { text += line + "\n" }
+    mutating func blank() { text += "\n" }
+}
