@@ -37,6 +37,7 @@ struct EnvoyConfigEmitter {
                      "Envoy gateway `\(plan.gateway)` of architecture `\(plan.architecture)`, set `\(plan.set)`, for local runs:",
                      "listener 127.0.0.1:\(plan.port), admin 127.0.0.1:\(plan.adminPort), upstreams on loopback (strata's LocalPorts).",
                      "Run: envoy -c \(plan.stem).yaml --disable-hot-restart   (check only: envoy --mode validate -c \(plan.stem).yaml)"]
+        if let description = plan.description { lines.insert("\(plan.architecture): \(description)", at: 1) }
         switch plan.auth {
         case .jwt:
             lines.append("AUTH: JWT verified against the DEVELOPMENT key `\(DevCredentials.jwtKeyID)` (HS256) inlined below;")
@@ -91,20 +92,44 @@ struct EnvoyConfigEmitter {
         ])
     }
 
-    /// The Envoy routes of one spec route: one, or two when retries differ by method.
+    /// The Envoy routes of one spec route: one per form of its prefix on the wire, times two when retries
+    /// differ by method.
     func routes(_ route: RoutePlan) -> [ConfigYAML] {
-        switch route.retry {
-        case .connectionOnly:
-            return [envoyRoute(route, methods: nil, retryOn: Self.connectionRetryOn, retries: RetryPlan.connectionRetries)]
-        case .all(let n):
-            return [envoyRoute(route, methods: nil, retryOn: Self.fullRetryOn, retries: n)]
-        case .byMethod(let methods, let n):
-            return [envoyRoute(route, methods: methods, retryOn: Self.fullRetryOn, retries: n),
-                    envoyRoute(route, methods: nil, retryOn: Self.connectionRetryOn, retries: RetryPlan.connectionRetries)]
+        Self.wirePrefixes(route.prefix).flatMap { prefix -> [ConfigYAML] in
+            switch route.retry {
+            case .connectionOnly:
+                return [envoyRoute(route, prefix: prefix, methods: nil, retryOn: Self.connectionRetryOn, retries: RetryPlan.connectionRetries)]
+            case .all(let n):
+                return [envoyRoute(route, prefix: prefix, methods: nil, retryOn: Self.fullRetryOn, retries: n)]
+            case .byMethod(let methods, let n):
+                return [envoyRoute(route, prefix: prefix, methods: methods, retryOn: Self.fullRetryOn, retries: n),
+                        envoyRoute(route, prefix: prefix, methods: nil, retryOn: Self.connectionRetryOn, retries: RetryPlan.connectionRetries)]
+            }
         }
     }
 
-    func envoyRoute(_ route: RoutePlan, methods: [HTTPMethod]?, retryOn: String, retries: Int) -> ConfigYAML {
+    /// Characters that browsers percent-encode in paths but other clients (curl) send as they are.
+    static let sometimesEncoded: Set<UInt8> = Set("<>`{}".utf8)
+
+    /// The forms in which a spec path prefix arrives in a request line. Envoy matches the path as sent, without
+    /// percent-decoding (nginx decodes first), so: `%` and every byte outside printable ASCII are always
+    /// percent-encoded (a request can only carry them so), and a prefix with one of `< > ` { }` gets a
+    /// second form with those encoded too.
+    static func wirePrefixes(_ prefix: String) -> [String] {
+        func encode(_ byte: UInt8, also: Set<UInt8>) -> String {
+            if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "%") || also.contains(byte) {
+                let hex = String(byte, radix: 16, uppercase: true)
+                return "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+            return String(UnicodeScalar(byte))
+        }
+        let plain = prefix.utf8.map { encode($0, also: []) }.joined()
+        let encoded = prefix.utf8.map { encode($0, also: sometimesEncoded) }.joined()
+        return plain == encoded ? [plain] : [plain, encoded]
+    }
+
+    func envoyRoute(_ route: RoutePlan, prefix: String, methods: [HTTPMethod]?, retryOn: String, retries: Int) -> ConfigYAML {
+        let failover = (plan.upstreams.first { $0.service == route.service }?.tiers.count ?? 1) > 1
         let headers: ConfigYAML? = methods.map { methods in
             [.object([
                 "name": ":method",
@@ -114,7 +139,7 @@ struct EnvoyConfigEmitter {
         let perTry = route.timeoutMilliseconds.map { ConfigYAML.string(Self.duration(milliseconds: $0)) }
         let total = route.timeoutMilliseconds.map { ConfigYAML.string(Self.duration(milliseconds: $0 * Double(route.attempts))) }
         return .object([
-            "match": .object(["prefix": .string(route.prefix), "headers": headers]),
+            "match": .object(["prefix": .string(prefix), "headers": headers]),
             "route": .object([
                 "cluster": .string(route.service),
                 "timeout": total,
@@ -128,6 +153,15 @@ struct EnvoyConfigEmitter {
                         "typed_config": .object(["@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate"]),
                     ])],
                     "host_selection_retry_max_attempts": 3,
+                    // Every attempt but the last stays in the set; the last goes to the next priority (the
+                    // nearest other set), so a request survives the loss of its set before health checks notice.
+                    "retry_priority": failover ? .object([
+                        "name": "envoy.retry_priorities.previous_priorities",
+                        "typed_config": .object([
+                            "@type": "type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig",
+                            "update_frequency": .int(max(1, retries)),
+                        ]),
+                    ]) : nil,
                 ]),
             ]),
         ])

@@ -8,6 +8,8 @@ import StrataModel
 /// instances serve a route first and which are failover.
 struct GatewayPlan {
     let architecture: String
+    /// The architecture's `description`, shown in header comments.
+    let description: String?
     let gateway: String
     let set: String
     /// Listener port (``LocalPorts/gatewayPort(_:set:)``).
@@ -142,7 +144,7 @@ enum GatewayPlanner {
                 let upstreams = try services.map { name in
                     try upstream(architecture.service(name)!, forSet: setIndex, in: architecture, ports: ports)
                 }
-                plans.append(GatewayPlan(architecture: architecture.name, gateway: gateway.name, set: set.name,
+                plans.append(GatewayPlan(architecture: architecture.name, description: architecture.description, gateway: gateway.name, set: set.name,
                                          port: port, adminPort: adminPort, routes: ordered, upstreams: upstreams,
                                          auth: gateway.auth?.value ?? .none, rateLimitPerSecond: gateway.rateLimitPerSecond))
             }

@@ -27,7 +27,9 @@ struct NginxConfigEmitter {
 
     func text() throws -> String {
         var w = NginxConfigWriter()
-        w.comment(header,
+        w.comment(header)
+        if let description = plan.description { w.comment("\(plan.architecture): \(description)") }
+        w.comment(
                   "nginx gateway `\(plan.gateway)` of architecture `\(plan.architecture)`, set `\(plan.set)`, for local runs:",
                   "listener 127.0.0.1:\(plan.port), status 127.0.0.1:\(plan.adminPort) (/ready, /status), upstreams on loopback.",
                   "Run as any user: nginx -p SCRATCH_DIR -c \(plan.stem).conf -e stderr   (check only: add -t)",
@@ -227,6 +229,11 @@ struct NginxRate: Equatable {
     let rate: String
     /// Requests allowed at once: about one second's worth, at least 1.
     let burst: Int
+
+    init(rate: String, burst: Int) {
+        self.rate = rate
+        self.burst = burst
+    }
 
     init(perSecond value: Double) {
         if value >= 1, abs(value - value.rounded()) < 1e-6 {
