@@ -1,4 +1,4 @@
 extension GeneratorRegistry {
-    /// Generators of this family (filled in by its implementation).
-    static var deploymentGenerators: [any Generator] { [] }
+    /// Deployment targets: Kubernetes (kustomize base and per-set overlays) and docker compose.
+    static var deploymentGenerators: [any Generator] { [KubernetesGenerator(), ComposeGenerator()] }
 }

@@ -1,0 +1,212 @@
+import StrataModel
+
+/// `compose` target: `deploy/compose/docker-compose.yaml`, the whole system on one host for local
+/// development, plus the gateways' envoy configs in `deploy/compose/envoy/`.
+///
+/// Every placed instance of a service is a container named as in the runtime contract
+/// (`orders-sh-a-1`), so registry keys and logs read the same as in a real deployment; each gateway
+/// runs one proxy per set; the registry runs its declared etcd members. Host ports are the
+/// ``LocalPorts`` ones, published on 127.0.0.1 only. Stores are not started: they are the user's
+/// (the generated store steps are placeholders).
+struct ComposeGenerator: Generator {
+    let target = BuildTarget.compose
+
+    static let root = "deploy/compose"
+    static let fileName = "docker-compose.yaml"
+
+    func generate(_ input: GenerationInput) throws -> [Artifact] {
+        let plan = DeploymentPlan(input.architecture)
+        let compose = ComposeFile(plan: plan)
+        var artifacts = [Artifact(path: "\(ComposeGenerator.root)/\(ComposeGenerator.fileName)",
+                                  contents: try YAMLWriter.file(header: input.header, documents: [compose.document()]))]
+        for gateway in plan.gateways {
+            let config = compose.proxyConfig(gateway).document()
+            artifacts.append(Artifact(path: "\(ComposeGenerator.root)/\(ComposeFile.envoyConfigPath(gateway))",
+                                      contents: try YAMLWriter.file(header: input.header, documents: [config])))
+        }
+        return artifacts
+    }
+}
+
+/// The compose file of a ``DeploymentPlan``.
+struct ComposeFile {
+    let plan: DeploymentPlan
+    let ports: LocalPorts
+
+    init(plan: DeploymentPlan) {
+        self.plan = plan
+        ports = LocalPorts(plan.architecture)
+    }
+
+    var architecture: Architecture { plan.architecture }
+
+    /// The envoy config of a gateway, relative to the compose file.
+    static func envoyConfigPath(_ g: GatewayWorkload) -> String { "envoy/\(g.name).yaml" }
+
+    /// One container of a workload: its compose service name and host port.
+    struct Member {
+        let name: String
+        let hostPort: Int?
+    }
+
+    /// The containers of a workload: the placed instances of its service in its scope.
+    func members(_ w: AppWorkload) -> [Member] {
+        let instances = (architecture.instances[ComponentID(.service, w.instanceSource)] ?? []).filter { $0.set == w.scope.setIndex }
+        return instances.map { instance in
+            let contract = RuntimeContract.instanceName(instance, in: architecture)
+            let name = w.component == w.instanceSource ? contract : w.component + contract.dropFirst(w.instanceSource.count)
+            return Member(name: name, hostPort: ports.port(of: instance))
+        }
+    }
+
+    /// The etcd members of a registry cluster, with their client host ports.
+    func members(_ r: RegistryWorkload) -> [Member] {
+        let instances = (architecture.instances[ComponentID(.registry, "registry")] ?? []).filter { $0.set == r.scope.setIndex }
+        return instances.map { Member(name: RuntimeContract.instanceName($0, in: architecture), hostPort: ports.etcdPorts(member: $0.index).client) }
+    }
+
+    /// A gateway's proxy addresses every instance container of its upstreams.
+    func proxyConfig(_ g: GatewayWorkload) -> GatewayProxyConfig {
+        GatewayProxyConfig(plan: plan, gateway: g, hosts: { w in
+            members(w).map { GatewayProxyConfig.Host(address: $0.name, port: RuntimeContract.containerPort) }
+        }, adminAddress: "0.0.0.0")
+    }
+
+    func document() -> YAMLValue {
+        var services: [YAMLPair] = []
+        var volumes: [YAMLPair] = []
+        for r in plan.registries {
+            let members = self.members(r)
+            let cluster = members.map { "\($0.name)=http://\($0.name):\(RuntimeContract.etcdPeerPort)" }.joined(separator: ",")
+            for m in members {
+                let volume = "\(m.name)-data"
+                volumes.append(YAMLPair(key: volume, value: .emptyMap))
+                services.append(YAMLPair(key: m.name, value: [
+                    "image": .string(DeploymentDefaults.etcdImage),
+                    "command": .strings([
+                        "/usr/local/bin/etcd",
+                        "--name=\(m.name)",
+                        "--data-dir=/var/lib/etcd/data",
+                        "--listen-client-urls=http://0.0.0.0:\(RuntimeContract.etcdClientPort)",
+                        "--advertise-client-urls=http://\(m.name):\(RuntimeContract.etcdClientPort)",
+                        "--listen-peer-urls=http://0.0.0.0:\(RuntimeContract.etcdPeerPort)",
+                        "--initial-advertise-peer-urls=http://\(m.name):\(RuntimeContract.etcdPeerPort)",
+                        "--initial-cluster=\(cluster)",
+                        "--initial-cluster-state=new",
+                        "--initial-cluster-token=\(architecture.name)-\(r.name)",
+                    ].map(ComposeFile.literal)),
+                    "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.etcdClientPort)")] },
+                    "volumes": [.string("\(volume):/var/lib/etcd")],
+                    "healthcheck": healthcheck(["/usr/local/bin/etcdctl", "--endpoints=http://127.0.0.1:\(RuntimeContract.etcdClientPort)",
+                                                "endpoint", "health"]),
+                    "read_only": true,
+                    "cap_drop": ["ALL"],
+                    "security_opt": ["no-new-privileges:true"],
+                    "restart": "unless-stopped",
+                ]))
+            }
+        }
+        for w in plan.workloads {
+            let registry = plan.registry(for: w.scope).map(members) ?? []
+            let endpoints = registry.map { "http://\($0.name):\(RuntimeContract.etcdClientPort)" }.joined(separator: ",")
+            for m in members(w) {
+                var environment: [(String, YAMLValue?)] = [
+                    (RuntimeContract.Environment.architecture, .string(architecture.name)),
+                    (RuntimeContract.Environment.service, plan.serviceVariable(w).map(YAMLValue.string)),
+                    (RuntimeContract.Environment.set, plan.setName(w.scope).map(YAMLValue.string)),
+                    (RuntimeContract.Environment.instance, .string(m.name)),
+                    (RuntimeContract.Environment.host, "0.0.0.0"),
+                    (RuntimeContract.Environment.advertiseHost, .string(m.name)),
+                    (RuntimeContract.Environment.port, .string(String(RuntimeContract.containerPort))),
+                ]
+                if !registry.isEmpty { environment.append((RuntimeContract.Environment.etcdEndpoints, .string(endpoints))) }
+                services.append(YAMLPair(key: m.name, value: [
+                    "image": .string(ComposeFile.literal(DeploymentDefaults.serviceImage(w, architecture: architecture))),
+                    "environment": .map(environment.map { ($0.0, $0.1.map(ComposeFile.literal)) }),
+                    "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.containerPort)")] },
+                    "healthcheck": healthcheck(ComposeFile.httpCheck(port: RuntimeContract.containerPort, path: RuntimeContract.healthPath)),
+                    "depends_on": registry.isEmpty ? nil : .map(registry.map { YAMLPair(key: $0.name, value: ["condition": "service_healthy"]) }),
+                    "read_only": true,
+                    "tmpfs": ["/tmp"],
+                    "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
+                    "cap_drop": ["ALL"],
+                    "security_opt": ["no-new-privileges:true"],
+                    "restart": "unless-stopped",
+                ]))
+            }
+        }
+        for g in plan.gateways {
+            let set = g.scope.setIndex ?? 0
+            var environment: [(String, YAMLValue?)] = []
+            switch g.gateway.auth?.value ?? .none {
+            case .jwt:
+                environment.append((GatewayProxyConfig.jwksVariable, .string(ComposeFile.required(
+                    GatewayProxyConfig.jwksVariable, "the JSON Web Key Set of your token issuer (docs/deploy.md)"))))
+            case .apiKey:
+                environment.append((GatewayProxyConfig.apiKeyVariable, .string(ComposeFile.required(
+                    GatewayProxyConfig.apiKeyVariable, "the key clients send in \(GatewayProxyConfig.apiKeyHeader) (docs/deploy.md)"))))
+            case .none: break
+            }
+            // Start after the instances it prefers; failover targets may come later.
+            var upstreams: [String] = []
+            for route in g.gateway.routes {
+                for w in plan.upstreams(of: g, service: route.service).first ?? [] {
+                    for m in members(w) where !upstreams.contains(m.name) { upstreams.append(m.name) }
+                }
+            }
+            let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayProxyConfig.listenerPort),
+                              (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayProxyConfig.adminPort)]
+            services.append(YAMLPair(key: g.name, value: [
+                "image": .string(DeploymentDefaults.envoyImage),
+                "entrypoint": ["envoy"],
+                "command": ["--config-path", "/etc/envoy/envoy.yaml", "--concurrency", "1"],
+                "environment": environment.isEmpty ? nil : .map(environment),
+                "volumes": [.string("./\(ComposeFile.envoyConfigPath(g)):/etc/envoy/envoy.yaml:ro")],
+                "ports": .list(published.compactMap { host, container in host.map { .string("127.0.0.1:\($0):\(container)") } }),
+                "healthcheck": healthcheck(ComposeFile.httpCheck(port: GatewayProxyConfig.healthPort, path: GatewayProxyConfig.healthPath)),
+                "depends_on": upstreams.isEmpty ? nil : .strings(upstreams),
+                "read_only": true,
+                "tmpfs": ["/tmp"],
+                "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
+                "cap_drop": ["ALL"],
+                "security_opt": ["no-new-privileges:true"],
+                "restart": "unless-stopped",
+            ]))
+        }
+        return [
+            "services": .map(services),
+            "volumes": volumes.isEmpty ? nil : .map(volumes),
+        ]
+    }
+
+    func healthcheck(_ command: [String]) -> YAMLValue {
+        [
+            "test": .strings(["CMD"] + command.map(ComposeFile.literal)),
+            "interval": "5s",
+            "timeout": "3s",
+            "retries": 5,
+            "start_period": "10s",
+        ]
+    }
+
+    /// An HTTP check that needs nothing but bash in the image: a GET over `/dev/tcp` that must answer 200.
+    static func httpCheck(port: Int, path: String) -> [String] {
+        ["bash", "-c",
+         "exec 3<>/dev/tcp/127.0.0.1/\(port) && printf 'GET \(path) HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+    }
+
+    /// A value compose must take literally: `$` would start a variable, `$$` is a dollar sign.
+    static func literal(_ value: String) -> String {
+        String(value.flatMap { $0 == "$" ? ["$", "$"] : [$0] })
+    }
+
+    static func literal(_ value: YAMLValue) -> YAMLValue {
+        if case .string(let s) = value { return .string(literal(s)) }
+        return value
+    }
+
+    /// A variable compose takes from the environment (or `.env`), refusing to start without it.
+    static func required(_ variable: String, _ what: String) -> String {
+        "${\(variable):?set \(variable) to \(what)}"
+    }
+}
