@@ -223,37 +223,38 @@ struct DeploymentPlan: Sendable {
     /// The domains a placement pins its pods to, and the levels they spread over.
     ///
     /// A set-scoped workload is pinned to the set's domain; `across LEVEL` to the domains of that
-    /// level that received instances; `in DOMAIN` to that domain. Pods spread over every smaller
-    /// level. One level is required (DoNotSchedule): the placement's `across` level, or else the
-    /// largest level inside the domain whose loss `survive` covers, since pods on two or more of
-    /// its domains also sit on two or more of every smaller one. The others are preferred only:
-    /// required spreads at two nested levels can contradict each other when domains differ in size.
+    /// level that received instances; `in DOMAIN` to that domain. Pods spread over the smaller
+    /// levels that hold two or more domains there (and always over machines). One level is
+    /// required (DoNotSchedule): the placement's `across` level, or else the largest spread level
+    /// whose loss `survive` covers, since pods on two or more of its domains also sit on two or
+    /// more of every smaller one. The others are preferred only: required spreads at two nested
+    /// levels can contradict each other when domains differ in size.
     static func pinning(_ placement: Placement, _ instances: [Instance], _ scope: DeploymentScope,
                         _ architecture: Architecture) -> Pinning {
         let topology = architecture.topology
-        let survive = architecture.survive
-        func below(_ domain: DomainID) -> Pinning {
-            let level = topology[domain].level
-            let domains = level == .global ? [] : [domain]
-            let levels = DomainLevel.named.reversed().filter { $0 < level }
-            let required = levels.first { $0 <= survive }
-            return Pinning(domains: domains, spread: levels.map { ($0, $0 == required) })
-        }
+        var pinned: [DomainID]
+        var across: DomainLevel?
         switch (scope, placement.mode) {
-        case (.set(let set), _):
-            return below(architecture.sets[set].domain)
-        case (.shared, .inside(let domain)):
-            return below(domain)
+        case (.set(let set), _): pinned = [architecture.sets[set].domain]
+        case (.shared, .inside(let domain)): pinned = [domain]
+        case (.shared, .perSet): pinned = []
         case (.shared, .across(let level, _)):
-            var domains: [DomainID] = []
+            pinned = []
             for instance in instances {
-                if let d = topology.ancestor(of: instance.machine, at: level), !domains.contains(d) { domains.append(d) }
+                if let d = topology.ancestor(of: instance.machine, at: level), !pinned.contains(d) { pinned.append(d) }
             }
-            let spread = DomainLevel.named.reversed().filter { $0 <= level }.map { ($0, $0 == level) }
-            return Pinning(domains: domains.sorted(), spread: spread)
-        case (.shared, .perSet):
-            return below(topology.root)
+            pinned.sort()
+            if pinned.count > 1 { across = level }
         }
+        pinned = pinned.filter { topology[$0].level != .global }
+        let level = pinned.first.map { topology[$0].level } ?? .global
+        let scopes = pinned.isEmpty ? [topology.root] : pinned
+        let smaller = DomainLevel.named.reversed().filter { l in
+            l < level && (l == .machine || scopes.reduce(0) { $0 + topology.domains(at: l, within: $1).count } > 1)
+        }
+        let levels = (across.map { [$0] } ?? []) + smaller
+        let required = across ?? smaller.first { $0 <= architecture.survive } ?? smaller.last
+        return Pinning(domains: pinned, spread: levels.map { ($0, $0 == required) })
     }
 
     /// Stores read or written by any endpoint of `services`, sorted.
