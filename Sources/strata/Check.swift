@@ -1,9 +1,10 @@
 import ArgumentParser
 import StrataDiagnostics
 import StrataModel
+import StrataRules
 import StrataSyntax
 
-/// `strata check`: compiles specs and reports every problem in the requested formats.
+/// `strata check`: compiles specs, runs the checker rules and reports every problem in the requested formats.
 ///
 /// Exit status: 0 when nothing is at or above `--fail-on`; 1 when something
 /// is (compiler errors always count); 2 for usage errors, unreadable specs
@@ -13,7 +14,29 @@ struct Check: ParsableCommand {
         abstract: "Check specs and report every problem in one run.",
         discussion: """
             Each spec is compiled with the files it includes; every lexical, syntax, \
-            include and semantic problem is reported, not just the first.
+            include and semantic problem is reported, not just the first. Specs that \
+            compile are then checked by every rule ('strata explain --list' lists them, \
+            'strata explain RULE' says what one checks).
+
+            Rules: --disable RULE skips a rule; --severity RULE=LEVEL (error, warning or \
+            note) changes the severity of its findings; both repeat. In a spec, \
+            'allow RULE "reason"' suppresses a rule's findings in the block it is written \
+            in: suppressed findings never count toward the exit status; text output only \
+            counts them ("N suppressed"), json lists them with "suppressed": true and the \
+            reason, sarif as results with inSource suppressions (the reason as \
+            justification). A rule that lacks its inputs (e.g. failover-capacity without \
+            capacity and load) is reported as skipped in every format, never as a pass: \
+            a note line in text, the "skipped" array in json, a tool execution \
+            notification in sarif, a notice in github, a <skipped> test case in junit. \
+            Compiler errors cannot be disabled, lowered or suppressed.
+
+            --report prints, after the diagnostics, a table per spec with one row per \
+            public endpoint and set: p99 latency against the budget, p99 after the worst \
+            single failure at the survive level (and that failure), the estimated \
+            availability against the SLO, and the smallest domain whose loss leaves the \
+            endpoint unserved. It goes to the text output and, as a "report" array, into \
+            the json output; other formats leave it out, so --report needs text or json \
+            among the formats.
 
             Formats:
             \(OutputFormat.allCases.map { "  " + $0.rawValue + String(repeating: " ", count: 8 - $0.rawValue.count) + $0.summary }.joined(separator: "\n"))
@@ -34,6 +57,8 @@ struct Check: ParsableCommand {
               strata check shop.strata --format sarif --output strata.sarif --format text
               strata check shop.strata --format github --format junit --output junit.xml
               strata check shop.strata --format json --output - | jq '.summary'
+              strata check shop.strata --disable unused --severity fanout-tail=note
+              strata check shop.strata --report
             """)
 
     @ArgumentParser.Argument(help: ArgumentHelp("Spec files to check (each with the files it includes).", valueName: "spec"))
@@ -50,23 +75,46 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Lowest severity that makes the run fail (exit status 1).", valueName: "severity"))
     var failOn: FailOnLevel = .error
 
+    @Option(help: ArgumentHelp("Do not run this rule; repeat it to disable several.", valueName: "rule"))
+    var disable: [String] = []
+
+    @Option(help: ArgumentHelp("Report a rule's findings at LEVEL (error, warning or note); repeatable.", valueName: "rule=level"))
+    var severity: [String] = []
+
+    @Flag(help: "Also print the per-endpoint latency and availability report (text and json only).")
+    var report = false
+
     @Flag(help: "Never colour text output.")
     var noColor = false
 
     func validate() throws {
-        _ = try outputRequests()
+        let requests = try outputRequests()
+        _ = try RuleSettings.parse(disable: disable, severity: severity)
+        if report, !requests.contains(where: { $0.format == .text || $0.format == .json }) {
+            throw ValidationError("--report is written to the text or json output; add '--format text' or '--format json'")
+        }
     }
 
     func run() throws {
         let requests = try outputRequests()
+        let settings = try RuleSettings.parse(disable: disable, severity: severity)
         let sources = SourceManager()
         var diagnostics: [Diagnostic] = []
+        var skipped: [SkippedCheck] = []
+        var reports: [SpecReport] = []
         var ioFailed = false
 
         for path in uniqueSpecs {
             do {
                 let loaded = try SpecLoader.load(path: path, sources: sources)
-                diagnostics += Compiler.compile(loaded).diagnostics
+                let checked = Checker.check(Compiler.compile(loaded), options: settings.options)
+                diagnostics += checked.diagnostics
+                if checked.report == nil {
+                    skipped.append(SkippedCheck(rule: nil, reason: "the spec has errors, so no rule ran", file: path))
+                } else {
+                    skipped += checked.skipped.map { SkippedCheck(rule: $0.rule, reason: $0.reason, file: path) }
+                }
+                if report { reports.append(SpecReport(file: path, checked: checked)) }
             } catch {
                 Console.writeError("strata: error: cannot read \(path): \(error)\n")
                 ioFailed = true
@@ -74,8 +122,10 @@ struct Check: ParsableCommand {
         }
 
         let policy = failOn.policy
+        let run = Run(diagnostics: diagnostics.sortedForOutput(), skipped: skipped, reports: report ? reports : nil,
+                      settings: settings, sources: sources, policy: policy)
         for request in requests {
-            let text = render(diagnostics, as: request, sources: sources, policy: policy)
+            let text = render(run, as: request)
             do {
                 switch request.destination {
                 case .standardOutput:
@@ -106,18 +156,39 @@ struct Check: ParsableCommand {
                                 arguments: Array(CommandLine.arguments.dropFirst()), specs: specs)
     }
 
-    private func render(_ diagnostics: [Diagnostic], as request: OutputRequest, sources: SourceManager, policy: FailurePolicy) -> String {
+    /// Everything one run found, for the renderers.
+    private struct Run {
+        let diagnostics: [Diagnostic]
+        let skipped: [SkippedCheck]
+        /// Set with --report.
+        let reports: [SpecReport]?
+        let settings: RuleSettings
+        let sources: SourceManager
+        let policy: FailurePolicy
+    }
+
+    private func render(_ run: Run, as request: OutputRequest) -> String {
         let rules = KnownRules.all
-        let renderer: any DiagnosticRenderer = switch request.format {
+        let sources = run.sources
+        switch request.format {
         case .text:
-            TextRenderer(sources: sources,
-                         color: request.destination == .standardOutput && !noColor && Console.standardOutputWantsColor,
-                         summary: true)
-        case .json: JSONRenderer(sources: sources, rules: rules)
-        case .sarif: SARIFRenderer(sources: sources, rules: rules)
-        case .github: GitHubRenderer(sources: sources)
-        case .junit: JUnitRenderer(sources: sources, rules: rules, failurePolicy: policy)
+            let color = request.destination == .standardOutput && !noColor && Console.standardOutputWantsColor
+            var text = TextRenderer(sources: sources, color: color, summary: true, skipped: run.skipped).render(run.diagnostics)
+            if let reports = run.reports {
+                text += reports.map { "\n" + $0.text }.joined()
+            }
+            return text
+        case .json:
+            let sections: [String: JSONValue] = run.reports.map { ["report": .array($0.map(\.json))] } ?? [:]
+            return JSONRenderer(sources: sources, rules: rules, skipped: run.skipped, sections: sections).render(run.diagnostics)
+        case .sarif:
+            return SARIFRenderer(sources: sources, rules: rules, skipped: run.skipped, overrides: run.settings.overrides)
+                .render(run.diagnostics)
+        case .github:
+            return GitHubRenderer(sources: sources, skipped: run.skipped).render(run.diagnostics)
+        case .junit:
+            return JUnitRenderer(sources: sources, rules: KnownRules.enabled(disabling: run.settings.disabled),
+                                 failurePolicy: run.policy, skipped: run.skipped).render(run.diagnostics)
         }
-        return renderer.render(diagnostics)
     }
 }

@@ -7,18 +7,20 @@ struct Explain: ParsableCommand {
         abstract: "Explain a diagnostic code or rule name.",
         discussion: """
             Prints the title, the explanation and the usual fix of a compiler diagnostic \
-            (by code or name) or of a checker rule. Exit status 2 for an unknown id.
+            (by code or name), or the title, default severity and doc of a checker rule. \
+            --list lists the compiler codes, then the rules. Exit status 2 for an unknown id.
 
             Examples:
               strata explain E0103
               strata explain unterminated-string
+              strata explain survival
               strata explain --list
             """)
 
-    @ArgumentParser.Argument(help: ArgumentHelp("A code such as E0103 or a name such as unterminated-string.", valueName: "id"))
+    @ArgumentParser.Argument(help: ArgumentHelp("A code such as E0103, or a name such as unterminated-string or survival.", valueName: "id"))
     var id: String?
 
-    @Flag(help: "List every code and rule name with its severity and title.")
+    @Flag(help: "List every compiler code and checker rule with its default severity and title.")
     var list = false
 
     func validate() throws {
@@ -54,14 +56,13 @@ struct Explain: ParsableCommand {
         return out
     }
 
-    /// One aligned line per descriptor: code, name, severity, title.
+    /// One aligned line per descriptor: code and name (a rule's name alone), severity, title.
     static func listing(_ rules: [RuleDescriptor]) -> String {
-        let idWidth = rules.map(\.id.count).max() ?? 0
-        let nameWidth = rules.map { $0.id == $0.name ? 0 : $0.name.count }.max() ?? 0
+        let headings = rules.map { $0.id == $0.name ? $0.id : "\($0.id)  \($0.name)" }
+        let headingWidth = headings.map(\.count).max() ?? 0
         let severityWidth = Severity.allCases.map(\.rawValue.count).max() ?? 0
-        return rules.map { rule in
-            let name = rule.id == rule.name ? "" : rule.name
-            return [padded(rule.id, idWidth), padded(name, nameWidth), padded(rule.defaultSeverity.rawValue, severityWidth), rule.title]
+        return zip(headings, rules).map { heading, rule in
+            [padded(heading, headingWidth), padded(rule.defaultSeverity.rawValue, severityWidth), rule.title]
                 .joined(separator: "  ") + "\n"
         }.joined()
     }

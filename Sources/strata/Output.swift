@@ -1,4 +1,5 @@
 import StrataDiagnostics
+import StrataRules
 
 #if canImport(Glibc)
 import Glibc
@@ -8,10 +9,15 @@ import Musl
 import Darwin
 #endif
 
-/// Every descriptor the CLI knows: compiler diagnostics now; checker rules add
-/// their descriptors here as they land. `explain`, SARIF and JUnit use this list.
+/// Every descriptor the CLI knows: the compiler's catalogue codes, then the
+/// checker rules in registry order. `explain`, JSON, SARIF and JUnit use this list.
 enum KnownRules {
-    static let all: [RuleDescriptor] = RuleDescriptor.catalogue
+    static let all: [RuleDescriptor] = RuleDescriptor.catalogue + Checker.descriptors
+
+    /// The catalogue and the rules that run (JUnit makes a test case of each).
+    static func enabled(disabling disabled: Set<String>) -> [RuleDescriptor] {
+        all.filter { !disabled.contains($0.id) }
+    }
 }
 
 /// Unbuffered writes to standard output and standard error.

@@ -9,18 +9,39 @@
 /// help and secondary labels follow the message on their own lines.
 /// Property values escape `%`, CR, LF, `:` and `,`; the message escapes
 /// `%`, CR and LF, as the runner expects. Suppressed diagnostics are left out.
+/// Each skipped rule ends the output as a `::notice` on its spec file:
+///
+/// ```
+/// ::notice file=specs/a.strata,title=failover-capacity skipped::rule failover-capacity skipped: no service declares …
+/// ```
 public struct GitHubRenderer: DiagnosticRenderer {
     /// The files the diagnostics point into.
     public let sources: SourceManager
+    /// Rules that did not (fully) run.
+    public let skipped: [SkippedCheck]
 
     /// Creates a renderer.
     public init(sources: SourceManager) {
-        self.sources = sources
+        self.init(sources: sources, skipped: [])
     }
 
-    /// One workflow command line per unsuppressed diagnostic, in output order.
+    /// Creates a renderer that also writes a notice per skipped rule.
+    public init(sources: SourceManager, skipped: [SkippedCheck]) {
+        self.sources = sources
+        self.skipped = skipped
+    }
+
+    /// One workflow command line per unsuppressed diagnostic, in output order, then one notice per skipped rule.
     public func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.sortedForOutput().filter { $0.suppression == nil }.map(command).joined()
+        diagnostics.sortedForOutput().filter { $0.suppression == nil }.map(command).joined() + skipped.map(notice).joined()
+    }
+
+    private func notice(_ skip: SkippedCheck) -> String {
+        var properties: [(String, String)] = []
+        if let file = skip.file { properties.append(("file", file)) }
+        properties.append(("title", (skip.rule ?? "rules") + " skipped"))
+        let propertyList = properties.map { "\($0.0)=\(GitHubRenderer.escapeProperty($0.1))" }.joined(separator: ",")
+        return "::notice \(propertyList)::\(GitHubRenderer.escapeData(skip.message))\n"
     }
 
     private func command(_ diagnostic: Diagnostic) -> String {

@@ -25,11 +25,18 @@
 ///       "suppression": null or {"reason": "…", "location": null or {"file", "start", "end"}}
 ///     }
 ///   ],
+///   "skipped": [                // rules that did not (fully) run, never a silent pass
+///                               // (the member is left out when every rule ran)
+///     {"rule": "failover-capacity" or null (no rule ran), "reason": "…", "file": "specs/a.strata" or null}
+///   ],
 ///   "summary": {"errors": 1, "warnings": 0, "notes": 0, "suppressed": 0},  // suppressed ones apart
 ///   "tool": {"name": "strata", "version": "0.1.0", "informationUri": "…"},
 ///   "version": 1               // schema version; bumped only on incompatible change
 /// }
 /// ```
+///
+/// Callers may add further top-level members with ``sections`` (for example
+/// `strata check --report` adds `report`); they never replace the ones above.
 public struct JSONRenderer: DiagnosticRenderer {
     /// Version of the document schema written in the `version` field.
     public static let schemaVersion = 1
@@ -40,19 +47,31 @@ public struct JSONRenderer: DiagnosticRenderer {
     public let rules: [RuleDescriptor]
     /// The tool named in the document.
     public let tool: ToolInfo
+    /// Rules that did not (fully) run, listed as `skipped`.
+    public let skipped: [SkippedCheck]
+    /// Extra top-level members, e.g. `report`.
+    public let sections: [String: JSONValue]
 
     /// Creates a renderer.
     public init(sources: SourceManager, rules: [RuleDescriptor] = RuleDescriptor.catalogue, tool: ToolInfo = .strata) {
+        self.init(sources: sources, rules: rules, tool: tool, skipped: [], sections: [:])
+    }
+
+    /// Creates a renderer that also lists skipped rules and adds `sections`.
+    public init(sources: SourceManager, rules: [RuleDescriptor], tool: ToolInfo = .strata,
+                skipped: [SkippedCheck], sections: [String: JSONValue] = [:]) {
         self.sources = sources
         self.rules = rules
         self.tool = tool
+        self.skipped = skipped
+        self.sections = sections
     }
 
     /// The JSON document for `diagnostics`.
     public func render(_ diagnostics: [Diagnostic]) -> String {
         let summary = DiagnosticSummary(diagnostics)
         let table = RuleTable(rules, covering: [])
-        let document: JSONValue = .object([
+        var members: [String: JSONValue] = [
             "version": .int(JSONRenderer.schemaVersion),
             "tool": .object([
                 "name": .string(tool.name),
@@ -66,8 +85,14 @@ public struct JSONRenderer: DiagnosticRenderer {
                 "notes": .int(summary.notes),
                 "suppressed": .int(summary.suppressed),
             ]),
-        ])
-        return JSONWriter.write(document)
+        ]
+        if !skipped.isEmpty {
+            members["skipped"] = .array(skipped.map { skip in
+                .object(["rule": .optional(skip.rule), "reason": .string(skip.reason), "file": .optional(skip.file)])
+            })
+        }
+        members.merge(sections) { own, _ in own }
+        return JSONWriter.write(.object(members))
     }
 
     private func diagnosticValue(_ diagnostic: Diagnostic, names: RuleTable) -> JSONValue {

@@ -1,19 +1,31 @@
 /// A JSON value, written by ``JSONWriter`` with sorted keys so that output is
 /// byte-identical run to run and platform to platform.
-enum JSONValue: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+///
+/// Public so that callers can add sections to a JSON document
+/// (see ``JSONRenderer/sections``).
+public enum JSONValue: Hashable, Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
     case null
     case bool(Bool)
     case int(Int)
+    /// A finite number, written in the shortest form that reads back exactly
+    /// (`19.5`, `0.99992`); NaN and infinities are written as `null`.
+    case number(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int) { self = .int(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
 
     /// `.string(text)`, or `.null` when `text` is nil.
-    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// `.number(value)`, or `.null` when `value` is nil.
+    public static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
+
+    /// The document text: pretty-printed, keys sorted, with a final newline.
+    public var text: String { JSONWriter.write(self) }
 }
 
 /// Writes ``JSONValue``s pretty-printed with two-space indentation, keys in
@@ -32,6 +44,7 @@ enum JSONWriter {
         case .null: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
         case .int(let number): out += String(number)
+        case .number(let number): out += numberText(number)
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
             guard !items.isEmpty else { out += "[]"; return }
@@ -55,6 +68,14 @@ enum JSONWriter {
             }
             out += String(repeating: "  ", count: indent) + "}"
         }
+    }
+
+    /// A finite double as JSON: integral values without a fraction (`400`),
+    /// others in Swift's shortest round-tripping form (`19.5`, `1e-05`).
+    static func numberText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return String(value)
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped;

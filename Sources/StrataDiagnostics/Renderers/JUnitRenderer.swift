@@ -6,6 +6,9 @@
 /// ``FailurePolicy``) become one `<failure>` per test case whose body lists
 /// them as the text renderer shows them; other findings of the rule
 /// (below the threshold, or suppressed) are listed in `<system-out>`.
+/// A checker rule skipped for a spec (see ``SkippedCheck``) is a
+/// `<skipped message="reason"/>` test case of that spec's suite unless it
+/// also failed there (a rule may run in part); a skip never reads as a pass.
 /// No timestamps or durations: output is deterministic.
 public struct JUnitRenderer: DiagnosticRenderer {
     /// The files checked; each becomes a test suite.
@@ -14,13 +17,24 @@ public struct JUnitRenderer: DiagnosticRenderer {
     public let rules: [RuleDescriptor]
     /// Which findings are failures.
     public let failurePolicy: FailurePolicy
+    /// Rules that did not (fully) run.
+    public let skipped: [SkippedCheck]
 
     /// Creates a renderer; by default every unsuppressed finding is a failure.
     public init(sources: SourceManager, rules: [RuleDescriptor] = RuleDescriptor.catalogue, failurePolicy: FailurePolicy = .everyFinding) {
+        self.init(sources: sources, rules: rules, failurePolicy: failurePolicy, skipped: [])
+    }
+
+    /// Creates a renderer that also marks skipped rules as skipped test cases.
+    public init(sources: SourceManager, rules: [RuleDescriptor], failurePolicy: FailurePolicy = .everyFinding,
+                skipped: [SkippedCheck]) {
         self.sources = sources
         self.rules = rules
         self.failurePolicy = failurePolicy
+        self.skipped = skipped
     }
+
+    private static let compilerCodes: Set<String> = Set(Catalogue.all.map(\.id))
 
     /// The JUnit XML document for `diagnostics`.
     public func render(_ diagnostics: [Diagnostic]) -> String {
@@ -37,21 +51,27 @@ public struct JUnitRenderer: DiagnosticRenderer {
         }
 
         var suites: [String] = []
-        var totalTests = 0, totalFailures = 0
+        var totalTests = 0, totalFailures = 0, totalSkipped = 0
         for path in paths {
             let findings = findingsByPath[path] ?? []
+            let skipReasons = SkippedCheck.reasonsByRule(skipped, file: path)
             var cases: [String] = []
-            var failures = 0
+            var failures = 0, skippedCases = 0
             for rule in table.descriptors {
                 let ruleFindings = findings.filter { $0.id == rule.id }
                 let failing = ruleFindings.filter { failurePolicy.fails(on: $0) }
                 let passing = ruleFindings.filter { !failurePolicy.fails(on: $0) }
+                let reasons = JUnitRenderer.compilerCodes.contains(rule.id) ? [] : (skipReasons[nil] ?? []) + (skipReasons[rule.id] ?? [])
                 let opening = "    <testcase classname=\"\(XMLEscaping.attribute(path))\" name=\"\(XMLEscaping.attribute(caseName(rule)))\""
-                guard !ruleFindings.isEmpty else {
+                guard !ruleFindings.isEmpty || !reasons.isEmpty else {
                     cases.append(opening + "/>\n")
                     continue
                 }
                 var body = opening + ">\n"
+                if failing.isEmpty, !reasons.isEmpty {
+                    skippedCases += 1
+                    body += "      <skipped message=\"\(XMLEscaping.attribute(reasons.joined(separator: "; ")))\"/>\n"
+                }
                 if let first = failing.first {
                     failures += 1
                     let location = sources.location(first.primary.span)
@@ -62,25 +82,28 @@ public struct JUnitRenderer: DiagnosticRenderer {
                     body += XMLEscaping.text(failing.map(text.renderDiagnostic).joined(separator: "\n"))
                     body += "</failure>\n"
                 }
-                if !passing.isEmpty {
-                    let listed = passing.map { finding in
-                        let header = text.renderDiagnostic(finding)
-                        guard let suppression = finding.suppression else { return header }
-                        return "suppressed: \(suppression.reason)\n" + header
-                    }
+                var listed: [String] = []
+                if !failing.isEmpty { listed += reasons.map { "skipped in part: " + $0 } }
+                listed += passing.map { finding in
+                    let header = text.renderDiagnostic(finding)
+                    guard let suppression = finding.suppression else { return header }
+                    return "suppressed: \(suppression.reason)\n" + header
+                }
+                if !listed.isEmpty {
                     body += "      <system-out>" + XMLEscaping.text(listed.joined(separator: "\n")) + "</system-out>\n"
                 }
                 cases.append(body + "    </testcase>\n")
             }
             totalTests += cases.count
             totalFailures += failures
+            totalSkipped += skippedCases
             suites.append(
-                "  <testsuite name=\"\(XMLEscaping.attribute(path))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
+                "  <testsuite name=\"\(XMLEscaping.attribute(path))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skippedCases)\">\n"
                     + cases.joined() + "  </testsuite>\n")
         }
 
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        let attributes = "name=\"strata\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\" skipped=\"0\""
+        let attributes = "name=\"strata\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\" skipped=\"\(totalSkipped)\""
         if suites.isEmpty {
             out += "<testsuites \(attributes)/>\n"
         } else {

@@ -5,7 +5,11 @@
 /// any id without one) and `results` holds one result per diagnostic, with
 /// its primary location, secondary labels as `relatedLocations`, and
 /// `suppressions: [{kind: "inSource", justification}]` for diagnostics
-/// silenced by `allow`. Columns are Unicode code points (`columnKind`), end
+/// silenced by `allow`. Rules that did not (fully) run become
+/// `invocations[0].toolExecutionNotifications` (level `note`, with the rule
+/// as `associatedRule`), and `--disable`/`--severity` become
+/// `invocations[0].ruleConfigurationOverrides`; `invocations` is written
+/// only when there is one of those. Columns are Unicode code points (`columnKind`), end
 /// columns exclusive. Relative paths become relative URIs, absolute paths
 /// `file://` URIs, percent-encoded. Keys are sorted: output is deterministic.
 public struct SARIFRenderer: DiagnosticRenderer {
@@ -18,19 +22,31 @@ public struct SARIFRenderer: DiagnosticRenderer {
     public let rules: [RuleDescriptor]
     /// The tool named as driver.
     public let tool: ToolInfo
+    /// Rules that did not (fully) run.
+    public let skipped: [SkippedCheck]
+    /// Rules disabled or given another severity for this run.
+    public let overrides: [RuleOverride]
 
     /// Creates a renderer.
     public init(sources: SourceManager, rules: [RuleDescriptor] = RuleDescriptor.catalogue, tool: ToolInfo = .strata) {
+        self.init(sources: sources, rules: rules, tool: tool, skipped: [], overrides: [])
+    }
+
+    /// Creates a renderer that also reports skipped rules and the run's rule configuration.
+    public init(sources: SourceManager, rules: [RuleDescriptor], tool: ToolInfo = .strata,
+                skipped: [SkippedCheck], overrides: [RuleOverride] = []) {
         self.sources = sources
         self.rules = rules
         self.tool = tool
+        self.skipped = skipped
+        self.overrides = overrides
     }
 
     /// The SARIF log for `diagnostics`.
     public func render(_ diagnostics: [Diagnostic]) -> String {
         let table = RuleTable(rules, covering: diagnostics)
         let artifacts = ArtifactTable(sources)
-        let run: JSONValue = .object([
+        var run: [String: JSONValue] = [
             "tool": .object([
                 "driver": .object([
                     "name": .string(tool.name),
@@ -45,12 +61,51 @@ public struct SARIFRenderer: DiagnosticRenderer {
                 .object(["location": .object(["uri": .string(entry.uri)]), "length": .int(entry.length)])
             }),
             "results": .array(diagnostics.sortedForOutput().map { resultValue($0, rules: table, artifacts: artifacts) }),
-        ])
+        ]
+        if !skipped.isEmpty || !overrides.isEmpty {
+            var invocation: [String: JSONValue] = ["executionSuccessful": true]
+            if !skipped.isEmpty {
+                invocation["toolExecutionNotifications"] = .array(skipped.map { notificationValue($0, rules: table, artifacts: artifacts) })
+            }
+            if !overrides.isEmpty {
+                invocation["ruleConfigurationOverrides"] = .array(overrides.map { overrideValue($0, rules: table) })
+            }
+            run["invocations"] = .array([.object(invocation)])
+        }
         return JSONWriter.write(.object([
             "$schema": .string(SARIFRenderer.schemaURI),
             "version": "2.1.0",
-            "runs": .array([run]),
+            "runs": .array([.object(run)]),
         ]))
+    }
+
+    /// A `reportingDescriptorReference` to a rule of the driver.
+    private func reference(_ id: String, rules: RuleTable) -> JSONValue {
+        var members: [String: JSONValue] = ["id": .string(id)]
+        if let index = rules.index(of: id) { members["index"] = .int(index) }
+        return .object(members)
+    }
+
+    /// A skipped rule as a `notification`: level note, the rule as `associatedRule`, the spec as location.
+    private func notificationValue(_ skip: SkippedCheck, rules: RuleTable, artifacts: ArtifactTable) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "level": "note",
+            "message": .object(["text": .string(skip.message)]),
+        ]
+        if let rule = skip.rule { members["associatedRule"] = reference(rule, rules: rules) }
+        if let file = skip.file {
+            var artifact: [String: JSONValue] = ["uri": .string(SARIFRenderer.uri(forPath: file))]
+            if let index = artifacts.index(ofPath: file) { artifact["index"] = .int(index) }
+            members["locations"] = .array([.object(["physicalLocation": .object(["artifactLocation": .object(artifact)])])])
+        }
+        return .object(members)
+    }
+
+    /// `--disable`/`--severity` as a `configurationOverride`.
+    private func overrideValue(_ override: RuleOverride, rules: RuleTable) -> JSONValue {
+        var configuration: [String: JSONValue] = ["enabled": .bool(override.enabled)]
+        if let level = override.level { configuration["level"] = .string(SARIFRenderer.level(level)) }
+        return .object(["descriptor": reference(override.rule, rules: rules), "configuration": .object(configuration)])
     }
 
     private func ruleValue(_ rule: RuleDescriptor) -> JSONValue {

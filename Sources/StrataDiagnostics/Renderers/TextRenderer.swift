@@ -16,7 +16,9 @@
 /// control characters are shown as visible symbols. A span covering several
 /// lines is underlined to the end of its first line. Secondary spans in
 /// another file are introduced by `::: path:line:col`. Suppressed diagnostics
-/// are not shown (the summary counts them).
+/// are not shown (the summary counts them). Rules that were skipped follow
+/// the diagnostics, one `path: note: rule X skipped: reason` line each, just
+/// before the summary.
 ///
 /// ANSI colour is used only when `color` is true; the caller decides (on a
 /// terminal and `NO_COLOR` unset).
@@ -27,23 +29,42 @@ public struct TextRenderer: DiagnosticRenderer {
     public let color: Bool
     /// Whether to end with a summary line such as `2 errors, 1 warning`.
     public let showsSummary: Bool
+    /// Rules that did not (fully) run, listed after the diagnostics.
+    public let skipped: [SkippedCheck]
 
     /// Creates a renderer; `summary` appends a count line after the diagnostics.
     public init(sources: SourceManager, color: Bool, summary: Bool = false) {
+        self.init(sources: sources, color: color, summary: summary, skipped: [])
+    }
+
+    /// Creates a renderer that also lists the rules that were skipped.
+    public init(sources: SourceManager, color: Bool, summary: Bool, skipped: [SkippedCheck]) {
         self.sources = sources
         self.color = color
         self.showsSummary = summary
+        self.skipped = skipped
     }
 
     /// Every unsuppressed diagnostic in output order, separated by blank lines,
-    /// then the summary line when asked for.
+    /// then the skipped rules and the summary line when asked for, together in a last block.
     public func render(_ diagnostics: [Diagnostic]) -> String {
         let shown = diagnostics.sortedForOutput().filter { $0.suppression == nil }
         var blocks = shown.map(renderDiagnostic)
+        var last = skipped.map(renderSkip).joined()
         if showsSummary {
-            blocks.append(paint(DiagnosticSummary(diagnostics).description, .bold) + "\n")
+            var summary = DiagnosticSummary(diagnostics).description
+            let rules = SkippedCheck.distinctRules(skipped)
+            if rules > 0 { summary += ", \(rules) rule\(rules == 1 ? "" : "s") skipped" }
+            last += paint(summary, .bold) + "\n"
         }
+        if !last.isEmpty { blocks.append(last) }
         return blocks.joined(separator: "\n")
+    }
+
+    /// `path: note: rule X skipped: reason`.
+    public func renderSkip(_ skip: SkippedCheck) -> String {
+        let location = skip.file.map { paint(TerminalText.sanitize($0) + ":", .bold) + " " } ?? ""
+        return location + paint("note", .note) + ": " + TerminalText.sanitize(skip.message) + "\n"
     }
 
     /// One diagnostic: the header line, the annotated source lines, notes and help.
