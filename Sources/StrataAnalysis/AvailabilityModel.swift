@@ -93,7 +93,7 @@ public struct AvailabilityModel: Sendable {
                     }
                     logShared[e] += logShared[callee]
                     weakestShared[e] = weaker(weakestShared[e], weakestShared[callee]) { shared[$0] }
-                case .read(let store), .write(let store):
+                case .read(let store, _), .write(let store):
                     deps.append(store)
                 }
             }

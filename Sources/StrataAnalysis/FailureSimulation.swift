@@ -3,7 +3,8 @@ import StrataModel
 /// What an endpoint's hard steps need, flattened (`parallel` branches included; optional and async calls left out).
 enum Requirement: Sendable {
     case call(callee: Int)
-    case read(store: Int)
+    /// A read; `local` reads may be served by any live replica (possibly stale).
+    case read(store: Int, local: Bool)
     case write(store: Int)
 }
 
@@ -134,7 +135,7 @@ struct SimulationEngine {
                 case .call(let call) where call.isHard:
                     if let callee = graph.indexOf[EndpointID(call.service, call.endpoint)] { list.append(.call(callee: callee)) }
                 case .read(let access):
-                    if let s = deployment.index(of: ComponentID(.store, access.store)) { list.append(.read(store: s)) }
+                    if let s = deployment.index(of: ComponentID(.store, access.store)) { list.append(.read(store: s, local: access.local)) }
                 case .write(let access):
                     if let s = deployment.index(of: ComponentID(.store, access.store)) { list.append(.write(store: s)) }
                 default: break
@@ -201,10 +202,10 @@ struct SimulationEngine {
                     culpritSet[slot] = culpritSet[s]
                     return
                 }
-            case .read(let store), .write(let store):
-                if !storeAvailable(store, set: set, write: { if case .write = r { return true } else { return false } }()) {
-                    return fail(store, set)
-                }
+            case .read(let store, let local):
+                if !storeAvailable(store, set: set, write: false, local: local) { return fail(store, set) }
+            case .write(let store):
+                if !storeAvailable(store, set: set, write: true, local: false) { return fail(store, set) }
             }
         }
         ok[slot] = true
@@ -222,16 +223,17 @@ struct SimulationEngine {
     }
 
     /// Whether a store can serve a read or write for a request of set `set`.
-    func storeAvailable(_ c: Int, set: Int?, write: Bool) -> Bool {
+    func storeAvailable(_ c: Int, set: Int?, write: Bool, local: Bool) -> Bool {
         guard let store = deployment.architecture.store(deployment.components[c].name) else { return false }
         let d = deployment
+        func needed(_ voters: Int) -> Int { local ? 1 : Deployment.quorumNeeded(store, voters: voters, write: write) }
         if d.striped[c] {
             let candidates = set.map { [$0] } ?? Array(0..<d.setCount)
             return candidates.contains { t in
-                live[c][t] >= Deployment.quorumNeeded(store, voters: d.instancesBySet[c][t].count, write: write)
+                live[c][t] >= needed(d.instancesBySet[c][t].count)
             }
         }
-        return live[c][0] >= Deployment.quorumNeeded(store, voters: d.instancesBySet[c][0].count, write: write)
+        return live[c][0] >= needed(d.instancesBySet[c][0].count)
     }
 
     /// Live, total and needed registry voters, when discovery is a registry.

@@ -19,6 +19,9 @@ public enum DomainLevel: Int, Comparable, CaseIterable, Sendable, CustomStringCo
         }
     }
 
+    /// The plural used in messages: `machines`, `racks`, `idcs`, `cities`, `regions`.
+    public var plural: String { self == .city ? "cities" : "\(description)s" }
+
     /// Levels a spec may name (everything but `global`).
     public static let named: [DomainLevel] = [.machine, .rack, .idc, .city, .region]
 

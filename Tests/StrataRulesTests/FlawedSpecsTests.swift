@@ -37,12 +37,7 @@ import StrataRules
     /// Findings whose text is known to be wrong, reported to the rule's owners and kept out of the goldens
     /// until fixed (a wrong message must not be pinned). Each must still be produced exactly as listed: once
     /// the rule is fixed the test fails, asking to drop the entry and re-record.
-    static let knownWrong: [String: [(line: String, why: String)]] = [
-        "prototype": [(
-            "88:12 error[call-cycle] endpoints call each other in a cycle: recipes.get -> recipes.get -> reviews.summary -> recipes.get",
-            "the cycle path repeats its first endpoint; it should read recipes.get -> reviews.summary -> recipes.get"
-        )],
-    ]
+    static let knownWrong: [String: [(line: String, why: String)]] = [:]
 
     static let specs: [String] = {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])

@@ -41,11 +41,11 @@ private func cyclePath(from start: Int, within members: Set<Int>, graph: CallGra
         head += 1
         for (w, _) in graph.calls[v] where members.contains(w) {
             if w == start {
-                var path = [start]
+                // Walk the parents back from v to start, then read the cycle forwards.
+                var reversed = [v]
                 var cursor = v
-                while cursor != start { path.append(cursor); cursor = parent[cursor]! }
-                if v != start { path.append(start) }
-                return [start] + path.dropFirst().reversed() + [start]
+                while cursor != start { cursor = parent[cursor]!; reversed.append(cursor) }
+                return reversed.reversed() + [start]
             }
             if parent[w] == nil { parent[w] = v; queue.append(w) }
         }

@@ -78,7 +78,7 @@ enum FailoverCapacityRule {
                     + "\(service.name) serving \(PlacementSupport.rate(served)), below its load of \(PlacementSupport.rate(load.value))",
                 at: load.span, label: "peak load", secondary: secondary, notes: notes,
                 help: "add at least \(PlacementSupport.count(needed - surviving, "more instance", "more instances")), "
-                    + "or spread them over more \(level)s so that one loss takes fewer",
+                    + "or spread them over more \(level.plural) so that one loss takes fewer",
                 subject: .service(service.name))
         }
 
@@ -111,7 +111,7 @@ enum FailoverCapacityRule {
                 + PlacementSupport.rate(share),
             at: load.span, label: "peak load over all sets", secondary: secondary, notes: notes,
             help: "add at least \(PlacementSupport.count(needed - v.surviving, "instance")) per set, "
-                + "or spread each set's instances over more \(level)s so that one loss takes fewer",
+                + "or spread each set's instances over more \(level.plural) so that one loss takes fewer",
             subject: .service(service.name))
     }
 }

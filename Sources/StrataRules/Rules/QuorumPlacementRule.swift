@@ -96,7 +96,7 @@ enum QuorumPlacementRule {
             help = "a quorum of all \(v.voters) voters breaks with any loss; add voters (5 voters with a quorum of 3 survive losing 2) or lower the quorum"
         } else {
             let needed = (v.voters + tolerated - 1) / tolerated
-            help = "spread the voters so that no \(level) holds more than \(tolerated) of them: at least \(needed) \(level)s, "
+            help = "spread the voters so that no \(level) holds more than \(tolerated) of them: at least \(needed) \(level.plural), "
                 + "e.g. `replicas \(v.voters) across \(level)`"
         }
         return Finding(

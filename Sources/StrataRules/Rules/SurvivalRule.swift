@@ -32,14 +32,15 @@ enum SurvivalRule {
                 let domain = arch.topology[b.domain]
                 var secondary: [Label] = []
                 if let span = context.placementSpan(b.culprit) { secondary.append(Label(span, "\(b.culprit) placed here")) }
+                let survive = arch.survive
                 let help: String
                 switch b.culprit.kind {
                 case .store:
-                    help = "spread the voters of \(b.culprit.name) so that no single \(domain.level) holds enough of them to break its quorum, e.g. `replicas 3 across \(domain.level)`"
+                    help = "spread the voters of \(b.culprit.name) over more \(survive.plural), so that losing any one \(survive) leaves a quorum"
                 default:
                     help = arch.striping.failover == .none
-                        ? "give \(b.culprit.name) instances in more than one \(domain.level) of the set, or enable `failover nearest`"
-                        : "spread \(b.culprit.name) over more than one \(domain.level), e.g. `replicas 3 across \(domain.level)`"
+                        ? "place \(b.culprit.name) so that losing any one \(survive) leaves an instance, or enable `failover nearest`"
+                        : "place \(b.culprit.name) so that losing any one \(survive) leaves an instance that can serve"
                 }
                 findings.append(Finding(
                     "losing \(context.describe(b.domain)) leaves \(pe.endpoint) (\(endpoint.method.rawValue) \(endpoint.path)) unserved for set \(arch.sets[b.originSet].name): \(b.reason)",
@@ -52,7 +53,7 @@ enum SurvivalRule {
                     "losing \(context.describe(r.domain)) leaves the registry with \(r.live) of \(r.voters) members, below its quorum of \(r.needed): the control plane is down",
                     at: discovery.placement?.span ?? discovery.span, label: "registry placed here",
                     notes: ["services cannot register or discover instances until the quorum returns"],
-                    help: "spread the registry over at least 3 domains of the `survive` level, e.g. `replicas 3 across \(arch.topology[r.domain].level)`",
+                    help: "spread the registry over more \(arch.survive.plural), so that no single \(arch.survive) holds a majority of its members",
                     subject: .discovery))
             }
             return RuleOutcome(findings: findings)
