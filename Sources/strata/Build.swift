@@ -72,9 +72,10 @@ struct Build: ParsableCommand {
         let checked = Checker.check(compilation)
         let pipeline = BuildPipeline(targets: try selectedTargets(), templatesDirectory: templates, force: force)
         let shown = checked.diagnostics.filter { $0.suppression == nil }
-        if !shown.isEmpty {
+        let skipped = checked.skipped.map { SkippedCheck(rule: $0.rule, reason: $0.reason, file: spec) }
+        if !shown.isEmpty || !skipped.isEmpty {
             let color = !noColor && Console.standardErrorWantsColor
-            Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(shown))
+            Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true, skipped: skipped).render(shown))
         }
         switch pipeline.run(checked, specPath: spec, outputDirectory: output) {
         case .refused:
