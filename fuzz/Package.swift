@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "StrataDiagnostics", package: "strata"),
                 .product(name: "StrataSyntax", package: "strata"),
                 .product(name: "StrataModel", package: "strata"),
+                .product(name: "StrataRules", package: "strata"),
             ]
         ),
     ],

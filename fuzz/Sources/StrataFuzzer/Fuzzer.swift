@@ -1,9 +1,11 @@
 import StrataDiagnostics
 import StrataModel
+import StrataRules
 import StrataSyntax
 
 // libFuzzer harness over the whole front end, from raw bytes:
-// lexer → parser → include loader → compiler (resolve + place) → text renderer.
+// lexer → parser → include loader → compiler (resolve + place) → text renderer,
+// and, for inputs that compile without errors, the checker's rules (all of `strata check`).
 //
 // One fuzz input may hold several files. It is split at lines that start with
 // `//@file NAME`: the bytes before the first such line are the root file
@@ -140,8 +142,14 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         // No model means something was wrong, and the user must be told what.
         require(compilation.hasErrors, "no architecture compiled, yet no error reported")
     }
-    let sorted = compilation.diagnostics.sortedForOutput()
-    require(sorted.count == compilation.diagnostics.count, "sorting lost diagnostics")
+    // What `strata check` does next: run every rule over a spec that compiled.
+    let checked = Checker.check(compilation)
+    for d in checked.report?.diagnostics ?? [] {
+        requireInBounds(d.primary.span, sources, "finding \(d.id) `\(d.message)`")
+        for label in d.secondary { requireInBounds(label.span, sources, "secondary label of finding \(d.id)") }
+    }
+    let sorted = checked.diagnostics
+    require(sorted.count == compilation.diagnostics.count + (checked.report?.diagnostics.count ?? 0), "sorting lost diagnostics")
     // Rendering is slow relative to parsing (terminal widths per scalar); a few
     // diagnostics exercise every renderer path without dominating the run.
     _ = TextRenderer(sources: sources, color: false).render(Array(sorted.prefix(16)))
