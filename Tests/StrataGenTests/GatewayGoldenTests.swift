@@ -99,13 +99,20 @@ enum GatewayTestSupport {
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        stop(process)
         try handle.close()
         let output = String(decoding: (FileManager.default.contents(atPath: log.path) ?? Data()), as: UTF8.self)
         return (process.terminationStatus, output)
+    }
+
+    /// Stops a process: SIGTERM, then SIGKILL after 2 seconds. (Children of a test process inherit its blocked
+    /// signals, so some, such as Envoy, never see the SIGTERM.)
+    static func stop(_ process: Process) {
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// A fresh temporary folder.

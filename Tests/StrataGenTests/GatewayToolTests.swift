@@ -1,0 +1,174 @@
+import Foundation
+import StrataModel
+import Testing
+@testable import StrataGen
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The generated gateway configurations checked by the real proxies: `envoy --mode validate` and
+/// `nginx -t` on every config of every spec, and both proxies run on the nasty-path spec to show that
+/// every route matches exactly its prefix and that authentication is enforced.
+///
+/// A test whose tool is missing returns early, unless `STRATA_REQUIRE_TOOLS=1` (set by
+/// scripts/ci.d/20-gateways.sh after installing the tools): then it fails.
+@Suite(.serialized) struct GatewayToolTests {
+    typealias Support = GatewayTestSupport
+
+    // MARK: Validation
+
+    @Test(arguments: GatewayTestSupport.specs)
+    func envoyAcceptsEveryConfig(spec: String) throws {
+        guard let envoy = Support.requireTool("envoy") else { return }
+        try Self.envoyValidates(try Support.build(spec, targets: [.envoy]), envoy: envoy)
+    }
+
+    @Test(arguments: GatewayTestSupport.specs)
+    func nginxAcceptsEveryConfig(spec: String) throws {
+        guard let nginx = Support.requireTool("nginx") else { return }
+        try Self.nginxValidates(try Support.build(spec, targets: [.nginx]), nginx: nginx)
+    }
+
+    @Test func envoyAndNginxAcceptTheNastySpec() throws {
+        let artifacts = try Support.build(text: EnvoyConfigTests.nastySpec, path: "specs/we\"ird\n# path.strata", targets: [.envoy, .nginx])
+        if let envoy = Support.requireTool("envoy") { try Self.envoyValidates(artifacts, envoy: envoy) }
+        if let nginx = Support.requireTool("nginx") { try Self.nginxValidates(artifacts, nginx: nginx) }
+    }
+
+    static func envoyValidates(_ artifacts: [Artifact], envoy: String) throws {
+        let dir = try Support.temporaryDirectory("envoy")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Support.write(artifacts, to: dir)
+        let configs = artifacts.map(\.path).filter { $0.hasSuffix(".yaml") }
+        #expect(!configs.isEmpty)
+        for config in configs {
+            let result = try Support.run(envoy, ["--mode", "validate", "-c", dir.appendingPathComponent(config).path], timeout: 120)
+            #expect(result.status == 0 && result.output.contains("OK"), "envoy rejects \(config):\n\(result.output.suffix(2000))")
+        }
+    }
+
+    static func nginxValidates(_ artifacts: [Artifact], nginx: String) throws {
+        let dir = try Support.temporaryDirectory("nginx")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Support.write(artifacts, to: dir)
+        let configs = artifacts.map(\.path).filter { $0.hasSuffix(".conf") }
+        #expect(!configs.isEmpty)
+        for config in configs {
+            let prefix = try Support.temporaryDirectory("nginx-prefix")
+            defer { try? FileManager.default.removeItem(at: prefix) }
+            let result = try Support.run(nginx, ["-t", "-p", prefix.path, "-c", dir.appendingPathComponent(config).path, "-e", "stderr"])
+            #expect(result.status == 0 && result.output.contains("test is successful"), "nginx rejects \(config):\n\(result.output)")
+        }
+    }
+
+    // MARK: Running
+
+    /// The nasty spec's gateway for set `a`, moved to free ports (listener, admin, upstreams nobody listens on),
+    /// so it can run beside anything else on this machine.
+    static func relocatedNastyPlan() throws -> GatewayPlan {
+        let compilation = Compiler.compile(text: EnvoyConfigTests.nastySpec)
+        let architecture = try #require(compilation.architecture)
+        let plan = try #require(try GatewayPlanner.plans(architecture).first)
+        let upstreams = plan.upstreams.map { upstream in
+            UpstreamPlan(service: upstream.service,
+                         tiers: upstream.tiers.map { $0.map { UpstreamEndpoint(instance: $0.instance, host: $0.host, port: freePort()) } },
+                         hashHeader: upstream.hashHeader)
+        }
+        return GatewayPlan(architecture: plan.architecture, description: plan.description, gateway: plan.gateway, set: plan.set,
+                           port: freePort(), adminPort: freePort(), routes: plan.routes, upstreams: upstreams,
+                           auth: plan.auth, rateLimitPerSecond: nil)
+    }
+
+    /// Requests through a running proxy: each prefix (in every form a client may send) reaches its route, which
+    /// answers `routed` because no upstream listens; other paths get 404; without a token, 401.
+    static func probe(port: Int, routed: Int, curl: String) throws {
+        let token = "Authorization: Bearer " + DevCredentials.jwtToken
+        func status(_ path: String, auth: Bool = true) throws -> String {
+            var arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--globoff", "--path-as-is", "--max-time", "10"]
+            if auth { arguments += ["-H", token] }
+            return try Support.run(curl, arguments + ["http://127.0.0.1:\(port)\(path)"]).output
+        }
+        for prefix in EnvoyConfigTests.nastyPrefixes {
+            for form in EnvoyConfigEmitter.wirePrefixes(prefix) {
+                #expect(try status(form + "/1") == String(routed), "\(form)")
+            }
+        }
+        #expect(try status("/nowhere") == "404")
+        #expect(try status("/a$") == "404")  // a strict prefix of a route's prefix is not that route
+        #expect(try status(EnvoyConfigEmitter.wirePrefixes(EnvoyConfigTests.nastyPrefixes[0])[0], auth: false) == "401")
+    }
+
+    @Test func envoyRoutesEveryNastyPrefixAndChecksTokens() throws {
+        guard let envoy = Support.requireTool("envoy"), let curl = Support.requireTool("curl") else { return }
+        let plan = try Self.relocatedNastyPlan()
+        let dir = try Support.temporaryDirectory("envoy-run")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("g.yaml")
+        try Data(try EnvoyConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+        try Self.running(envoy, ["-c", config.path, "--disable-hot-restart", "-l", "warning"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
+            try Self.probe(port: plan.port, routed: 503, curl: curl)
+        }
+    }
+
+    @Test func nginxRoutesEveryNastyPrefixAndRequiresABearerToken() throws {
+        guard let nginx = Support.requireTool("nginx"), let curl = Support.requireTool("curl") else { return }
+        let plan = try Self.relocatedNastyPlan()
+        let dir = try Support.temporaryDirectory("nginx-run")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("g.conf")
+        try Data(try NginxConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+        try Self.running(nginx, ["-p", dir.path, "-c", config.path, "-e", "stderr"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
+            try Self.probe(port: plan.port, routed: 502, curl: curl)
+        }
+    }
+
+    /// Runs `body` while the process runs (once `ready` answers 200), then stops the process.
+    static func running(_ executable: String, _ arguments: [String], ready: String, curl: String, _ body: () throws -> Void) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("strata-gw-run-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        defer {
+            GatewayTestSupport.stop(process)
+            try? handle.close()
+        }
+        let deadline = Date().addingTimeInterval(30)
+        var up = false
+        while Date() < deadline && process.isRunning {
+            if try Support.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", ready]).output == "200" { up = true; break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let output = { String(decoding: FileManager.default.contents(atPath: log.path) ?? Data(), as: UTF8.self) }
+        try #require(up, "\(executable) did not become ready:\n\(output().suffix(3000))")
+        try body()
+    }
+
+    /// A loopback TCP port that was free a moment ago.
+    static func freePort() -> Int {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : 0
+    }
+}
