@@ -84,7 +84,11 @@ fi
 if [ -n "${STRATA_BIN:-}" ]; then
     strata="$STRATA_BIN"
 else
-    swift build --scratch-path "$scratch" --product strata >/dev/null
+    if ! swift build --scratch-path "$scratch" --product strata >"${TMPDIR:-/tmp}/50-deploy-build.log" 2>&1; then
+        cat "${TMPDIR:-/tmp}/50-deploy-build.log"
+        echo "50-deploy: swift build failed" >&2
+        exit 1
+    fi
     strata="$(swift build --scratch-path "$scratch" --show-bin-path)/strata"
 fi
 [ -x "$strata" ] || { echo "no strata binary at $strata" >&2; exit 1; }
