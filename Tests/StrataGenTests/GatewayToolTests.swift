@@ -125,6 +125,45 @@ import Darwin
         }
     }
 
+    @Test func envoyAndNginxLimitTheRate() throws {
+        guard let curl = Support.requireTool("curl") else { return }
+        let dir = try Support.temporaryDirectory("rate")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        /// 40 requests to a route in one curl (one connection): at 10/s with bursts of 10, most are refused with
+        /// 429, the others reach the route (which answers `routed`: no upstream listens).
+        func burst(_ port: Int, routed: String) throws {
+            let path = EnvoyConfigEmitter.wirePrefixes(EnvoyConfigTests.nastyPrefixes[0])[0] + "/1"
+            let requests = (0..<40).flatMap { _ in ["-o", "/dev/null", "http://127.0.0.1:\(port)\(path)"] }
+            let codes = try Support.run(curl, ["-s", "--globoff", "--path-as-is", "-w", "%{http_code}\n",
+                                               "-H", "Authorization: Bearer " + DevCredentials.jwtToken] + requests)
+                .output.split(separator: "\n")
+            #expect(codes.count == 40)
+            #expect(codes.filter { $0 == "429" }.count >= 20, "\(codes)")
+            #expect(codes.contains { $0 == routed }, "\(codes)")
+        }
+        func limited(_ plan: GatewayPlan) -> GatewayPlan {
+            GatewayPlan(architecture: plan.architecture, description: plan.description, gateway: plan.gateway, set: plan.set,
+                        port: plan.port, adminPort: plan.adminPort, routes: plan.routes, upstreams: plan.upstreams,
+                        auth: plan.auth, rateLimitPerSecond: 10)
+        }
+        if let envoy = Support.requireTool("envoy") {
+            let plan = limited(try Self.relocatedNastyPlan())
+            let config = dir.appendingPathComponent("g.yaml")
+            try Data(try EnvoyConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+            try Self.running(envoy, ["-c", config.path, "--disable-hot-restart", "-l", "warning"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
+                try burst(plan.port, routed: "503")
+            }
+        }
+        if let nginx = Support.requireTool("nginx") {
+            let plan = limited(try Self.relocatedNastyPlan())
+            let config = dir.appendingPathComponent("g.conf")
+            try Data(try NginxConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+            try Self.running(nginx, ["-p", dir.path, "-c", config.path, "-e", "stderr"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
+                try burst(plan.port, routed: "502")
+            }
+        }
+    }
+
     /// Runs `body` while the process runs (once `ready` answers 200), then stops the process.
     static func running(_ executable: String, _ arguments: [String], ready: String, curl: String, _ body: () throws -> Void) throws {
         let process = Process()
