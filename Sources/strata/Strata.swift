@@ -18,7 +18,7 @@ struct Strata: ParsableCommand {
               strata explain E0103
             """,
         version: StrataVersion.current,
-        subcommands: [Check.self, Build.self, Fmt.self, Explain.self, Simulate.self, Up.self]
+        subcommands: [Check.self, Build.self, Fmt.self, Explain.self, Simulate.self, Diagram.self, Up.self]
     )
 
     /// Parses and runs a subcommand, mapping ArgumentParser's usage-error status (64) to 2.

@@ -1,0 +1,30 @@
+import StrataDiagnostics
+import StrataModel
+
+/// Entry point: lays out one view of an architecture with the checker's findings.
+public enum DiagramBuilder {
+    /// The laid-out diagram of `options.view`. Throws ``DiagramError`` for a set that does not exist.
+    ///
+    /// `findings` are the checker's diagnostics (suppressed ones are left out);
+    /// each becomes a numbered badge on the element it blames.
+    public static func build(_ architecture: Architecture, findings: [Diagnostic] = [], options: DiagramOptions = DiagramOptions()) throws -> Diagram {
+        let locator = FindingLocator(architecture)
+        let prepared = options.showFindings ? locator.prepare(findings) : []
+        let scene: Scene
+        switch options.view {
+        case .topology:
+            scene = TopologySceneBuilder(architecture: architecture, leafLevel: options.detail == .rack ? .rack : .idc,
+                                         focusSet: nil, findings: prepared).build()
+        case .set(let name):
+            guard let index = architecture.sets.firstIndex(where: { $0.name == name }) else {
+                let names = architecture.sets.map(\.name).joined(separator: ", ")
+                throw DiagramError("\(architecture.name) has no set named `\(name)`; its sets: \(names)")
+            }
+            scene = TopologySceneBuilder(architecture: architecture, leafLevel: options.detail == .idc ? .idc : .rack,
+                                         focusSet: index, findings: prepared).build()
+        case .calls:
+            scene = CallsSceneBuilder(architecture: architecture, findings: prepared).build()
+        }
+        return GridLayout(scene: scene, showFindings: options.showFindings).layout()
+    }
+}

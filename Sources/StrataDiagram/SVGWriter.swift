@@ -1,0 +1,121 @@
+/// A small XML writer into a byte buffer: elements, attributes and text, with
+/// every attribute value and text escaped and one element per line indented by depth.
+struct XMLWriter {
+    private(set) var bytes: [UInt8] = []
+    private var depth = 0
+
+    init(capacity: Int = 1 << 16) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends trusted markup (the XML declaration).
+    mutating func raw(_ s: String) {
+        bytes.append(contentsOf: s.utf8)
+    }
+
+    /// `<name a="v" ...>` and one level deeper.
+    mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
+        startTag(name, attributes)
+        bytes.append(UInt8(ascii: ">"))
+        bytes.append(UInt8(ascii: "\n"))
+        depth += 1
+    }
+
+    /// `</name>` one level up.
+    mutating func close(_ name: String) {
+        depth -= 1
+        indent()
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
+    }
+
+    /// `<name a="v" .../>`.
+    mutating func empty(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
+        startTag(name, attributes)
+        bytes.append(contentsOf: "/>\n".utf8)
+    }
+
+    /// `<name a="v" ...>text</name>` with the text escaped.
+    mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String) {
+        startTag(name, attributes)
+        bytes.append(UInt8(ascii: ">"))
+        escape(text, attribute: false)
+        bytes.append(contentsOf: "</".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ">\n".utf8)
+    }
+
+    /// Indented, escaped text lines (a style sheet's body).
+    mutating func textLines(_ lines: [String]) {
+        for line in lines {
+            indent()
+            escape(line, attribute: false)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    private mutating func indent() {
+        for _ in 0..<depth { bytes.append(UInt8(ascii: " ")) }
+    }
+
+    private mutating func startTag(_ name: String, _ attributes: KeyValuePairs<String, String>) {
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        for (k, v) in attributes {
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: k.utf8)
+            bytes.append(contentsOf: "=\"".utf8)
+            escape(v, attribute: true)
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
+    /// XML 1.0 escaping: markup characters as entities, quotes and whitespace in attributes as
+    /// references, characters XML forbids replaced by visible symbols.
+    private mutating func escape(_ s: String, attribute: Bool) {
+        // Fast path: nothing to escape (ASCII without markup or control characters, or plain multi-byte text).
+        var clean = true
+        for b in s.utf8 where b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0xEF || (attribute && (b == 0x22 || b == 0x27)) {
+            clean = false
+            break
+        }
+        if clean {
+            bytes.append(contentsOf: s.utf8)
+            return
+        }
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": bytes.append(contentsOf: "&amp;".utf8)
+            case "<": bytes.append(contentsOf: "&lt;".utf8)
+            case ">": bytes.append(contentsOf: "&gt;".utf8)
+            case "\"" where attribute: bytes.append(contentsOf: "&quot;".utf8)
+            case "'" where attribute: bytes.append(contentsOf: "&apos;".utf8)
+            case "\n" where attribute: bytes.append(contentsOf: "&#10;".utf8)
+            case "\t" where attribute: bytes.append(contentsOf: "&#9;".utf8)
+            case "\r": bytes.append(contentsOf: "&#13;".utf8)
+            case "\n", "\t": bytes.append(UInt8(scalar.value))
+            case "\u{00}"..."\u{1F}":
+                appendScalar(Unicode.Scalar(0x2400 + scalar.value)!)  // Control Pictures
+            case "\u{FFFE}", "\u{FFFF}":
+                appendScalar("\u{FFFD}")
+            default:
+                if scalar.value < 0x80 { bytes.append(UInt8(scalar.value)) } else { appendScalar(scalar) }
+            }
+        }
+    }
+
+    private mutating func appendScalar(_ scalar: Unicode.Scalar) {
+        bytes.append(contentsOf: String(scalar).utf8)
+    }
+}
+
+/// A coordinate with at most one decimal, no trailing `.0`, never `-0`.
+func fmt(_ v: Double) -> String {
+    let tenths = Int((v * 10).rounded())
+    if tenths == 0 { return "0" }
+    let sign = tenths < 0 ? "-" : ""
+    let a = abs(tenths)
+    return a % 10 == 0 ? sign + String(a / 10) : sign + String(a / 10) + "." + String(a % 10)
+}
