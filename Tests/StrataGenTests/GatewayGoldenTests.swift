@@ -197,7 +197,7 @@ enum GatewayTestSupport {
             }
         }
         if recording {
-            Issue.record("STRATA_RECORD=1: re-recorded \(artifacts.count) goldens under \(goldens.path); unset STRATA_RECORD to compare")
+            Issue.record("STRATA_RECORD=1: re-recorded \(generated.count) goldens under \(goldens.path); unset STRATA_RECORD to compare")
         }
     }
 

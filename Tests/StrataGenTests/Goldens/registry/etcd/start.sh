@@ -31,11 +31,21 @@ if [ "${1:-}" = "stop" ]; then command="stop"; shift; fi
 data="${1:-${TMPDIR:-/tmp}/strata-$architecture-etcd}"
 
 if [ "$command" = "stop" ]; then
+  stopping=()
   for member in "${members[@]}"; do
     if [ -f "$data/$member.pid" ]; then
-      kill "$(cat "$data/$member.pid")" 2>/dev/null || true
+      pid="$(cat "$data/$member.pid")"
+      if kill "$pid" 2>/dev/null; then stopping+=("$pid"); fi
       rm -f "$data/$member.pid"
     fi
+  done
+  # Wait until each has exited (its ports are free again), at most 10 seconds, then force it.
+  for pid in "${stopping[@]+"${stopping[@]}"}"; do
+    for _ in $(seq 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -9 "$pid" 2>/dev/null || true
   done
   exit 0
 fi
