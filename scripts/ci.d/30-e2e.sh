@@ -111,14 +111,7 @@ drive() {
 ensure_e2e_tools || die "cannot install the tools the end-to-end proof needs"
 
 # 2. strata, the build, the generated package.
-if [ -n "${STRATA_BIN:-}" ]; then
-    strata="$STRATA_BIN"
-else
-    scratch="${STRATA_SCRATCH:-.build-ci}"
-    log "swift build --product strata (scratch $scratch)"
-    bounded swift build --scratch-path "$scratch" --product strata 2>&1 | grep -E "error|warning:|Build complete" || true
-    strata="$(swift build --scratch-path "$scratch" --show-bin-path)/strata"
-fi
+strata="$(find_strata)" || die "cannot build strata"
 [ -x "$strata" ] || die "no strata executable at $strata"
 
 rm -rf "$work"

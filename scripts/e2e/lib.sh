@@ -78,3 +78,16 @@ test_services_package() {
     fi
     rm -f "$logfile"
 }
+
+# Path of a strata executable: $STRATA_BIN, or built into $STRATA_SCRATCH (default .build-ci, which
+# scripts/test builds first, so this is usually a no-op).
+find_strata() {
+    if [ -n "${STRATA_BIN:-}" ]; then
+        echo "$STRATA_BIN"
+        return
+    fi
+    local scratch="${STRATA_SCRATCH:-.build-ci}"
+    log "swift build --product strata (scratch $scratch)"
+    timeout 1800 swift build --scratch-path "$scratch" --product strata >&2 || return 1
+    echo "$(swift build --scratch-path "$scratch" --show-bin-path)/strata"
+}
