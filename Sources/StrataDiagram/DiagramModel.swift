@@ -119,7 +119,8 @@ public struct DiagramText: Hashable, Sendable {
     /// Ascender and descender of the font as fractions of the size.
     static let ascent = 0.93, descent = 0.24
 
-    init(_ text: String, role: TextRole, size: Double, bold: Bool, x: Double, baseline y: Double, centered: Bool = false, owner: String) {
+    /// Text measured with the bundled font metrics.
+    public init(_ text: String, role: TextRole, size: Double, bold: Bool, x: Double, baseline y: Double, centered: Bool = false, owner: String) {
         self.text = text
         self.role = role
         self.size = size

@@ -412,7 +412,7 @@ private struct LayoutWork {
             if showFindings, !n.badges.isEmpty {
                 let total = Double(n.badges.count) * (Metrics.badgeSize + Metrics.badgeGap) - Metrics.badgeGap
                 var bx = rect.maxX - inset - total
-                let by = rect.y + (n.kind == .store ? 11 : 5)
+                let by = rect.y + (n.kind == .store ? 6 : 5)
                 for number in n.badges {
                     badges.append(badge(number, Rect(x: bx, y: by, width: Metrics.badgeSize, height: Metrics.badgeSize), owner: n.id, texts: &texts))
                     bx += Metrics.badgeSize + Metrics.badgeGap

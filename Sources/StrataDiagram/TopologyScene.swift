@@ -289,7 +289,7 @@ private final class BuildState {
         var byCallee: [String: [(String, Call)]] = [:]
         var reads: [String: [(String, StoreAccess)]] = [:]
         var writes: [String: [String]] = [:]
-        for e in svc.endpoints {
+        for e in svc.endpoints.sorted(by: { $0.name < $1.name }) {
             forEachStep(e.steps) { step in
                 switch step {
                 case .call(let call): byCallee[call.service, default: []].append((e.name, call))
@@ -819,7 +819,7 @@ struct EdgeDrafts {
 
     /// Every draft, ordered by the id its edge will get.
     func sorted(nodeID: (TopologySceneBuilder.NodeKey) -> String) -> [Draft] {
-        lines.map { (k, v) in (id: "\(k.style.rawValue).\(nodeID(k.from))_\(nodeID(k.to))", draft: Draft(style: k.style, from: k.from, to: k.to, lines: v)) }
+        lines.map { (k, v) in (id: "\(k.style.rawValue).\(nodeID(k.from))_\(nodeID(k.to))", draft: Draft(style: k.style, from: k.from, to: k.to, lines: v.sorted())) }
             .sorted { $0.id < $1.id }
             .map(\.draft)
     }
