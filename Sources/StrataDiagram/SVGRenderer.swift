@@ -219,16 +219,7 @@ public struct SVGRenderer: Sendable {
     private func edge(_ w: inout XMLWriter, _ e: DiagramEdge) {
         w.open("g", ["id": e.id, "class": "edge \(e.style.rawValue)"])
         w.element("title", text: e.tooltip)
-        var d = ""
-        for (i, p) in e.points.enumerated() {
-            if i == 0 {
-                d = "M\(fmt(p.x)),\(fmt(p.y))"
-            } else {
-                let prev = e.points[i - 1]
-                d += prev.x == p.x ? " V\(fmt(p.y))" : (prev.y == p.y ? " H\(fmt(p.x))" : " L\(fmt(p.x)),\(fmt(p.y))")
-            }
-        }
-        w.empty("path", ["class": "line", "d": d, "marker-end": "url(#arrow-\(e.style.rawValue))"])
+        w.polyline(e.points, cssClass: "line", marker: "arrow-\(e.style.rawValue)")
         if let tag = e.tag, let r = e.tagRect {
             w.empty("rect", ["class": "tag", "x": fmt(r.x), "y": fmt(r.y), "width": fmt(r.width), "height": fmt(r.height), "rx": "7"])
             text(&w, tag)

@@ -46,6 +46,57 @@ struct XMLWriter {
         bytes.append(contentsOf: ">\n".utf8)
     }
 
+    /// `<path class="line" d="M… V… H…" marker-end="url(#MARKER)"/>` for an orthogonal polyline, written without temporaries.
+    mutating func polyline(_ points: [Point], cssClass: String, marker: String) {
+        indent()
+        bytes.append(contentsOf: "<path class=\"".utf8)
+        bytes.append(contentsOf: cssClass.utf8)
+        bytes.append(contentsOf: "\" d=\"".utf8)
+        for (i, p) in points.enumerated() {
+            if i == 0 {
+                bytes.append(UInt8(ascii: "M"))
+                number(p.x)
+                bytes.append(UInt8(ascii: ","))
+                number(p.y)
+                continue
+            }
+            let prev = points[i - 1]
+            if prev.x == p.x {
+                bytes.append(contentsOf: " V".utf8)
+                number(p.y)
+            } else if prev.y == p.y {
+                bytes.append(contentsOf: " H".utf8)
+                number(p.x)
+            } else {
+                bytes.append(contentsOf: " L".utf8)
+                number(p.x)
+                bytes.append(UInt8(ascii: ","))
+                number(p.y)
+            }
+        }
+        bytes.append(contentsOf: "\" marker-end=\"url(#".utf8)
+        bytes.append(contentsOf: marker.utf8)
+        bytes.append(contentsOf: ")\"/>\n".utf8)
+    }
+
+    /// A coordinate as `fmt` writes it, straight into the buffer.
+    private mutating func number(_ v: Double) {
+        let tenths = Int((v * 10).rounded())
+        if tenths == 0 { bytes.append(UInt8(ascii: "0")); return }
+        if tenths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let a = abs(tenths)
+        digits(a / 10)
+        if a % 10 != 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(ascii: "0") + UInt8(a % 10))
+        }
+    }
+
+    private mutating func digits(_ n: Int) {
+        if n >= 10 { digits(n / 10) }
+        bytes.append(UInt8(ascii: "0") + UInt8(n % 10))
+    }
+
     /// Indented, escaped text lines (a style sheet's body).
     mutating func textLines(_ lines: [String]) {
         for line in lines {

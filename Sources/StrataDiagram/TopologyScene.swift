@@ -159,11 +159,18 @@ private final class BuildState {
         return best?.0
     }
 
+    private var leaderCache: [String: Instance?] = [:]
+
     /// Where a store's writes go for requests of `set`: the `leader` domain's voter, else the first.
     func leader(of store: Store, set: Int?) -> Instance? {
-        let voters = candidates(ComponentID(.store, store.name), set: set)
-        if let l = store.leader, let v = voters.first(where: { topology.contains(l.value, $0.machine) }) { return v }
-        return voters.first
+        let c = ComponentID(.store, store.name)
+        let cacheKey = b.isStriped(c) ? "\(store.name)#\(b.focusSet ?? set ?? -1)" : store.name
+        if let cached = leaderCache[cacheKey] { return cached }
+        let voters = candidates(c, set: set)
+        var result = voters.first
+        if let l = store.leader, let v = voters.first(where: { topology.contains(l.value, $0.machine) }) { result = v }
+        leaderCache[cacheKey] = result
+        return result
     }
 
     func computeServiceDepths() {
@@ -284,8 +291,16 @@ private final class BuildState {
         return found
     }
 
-    private func addServiceEdges(_ drafts: inout EdgeDrafts, _ svc: Service, key: TopologySceneBuilder.NodeKey, machine: DomainID, set: Int?) {
-        // Calls, grouped by callee service.
+    /// What a service's endpoints call, read and write, with tooltip text; the same for every node of the service.
+    private struct ServiceSteps {
+        var calls: [(callee: ComponentID, style: EdgeStyle, text: String)] = []
+        var writes: [(store: Store, text: String)] = []
+        var reads: [(store: Store, atLeader: Bool, text: String)] = []
+    }
+    private var stepsCache: [String: ServiceSteps] = [:]
+
+    private func steps(of svc: Service) -> ServiceSteps {
+        if let cached = stepsCache[svc.name] { return cached }
         var byCallee: [String: [(String, Call)]] = [:]
         var reads: [String: [(String, StoreAccess)]] = [:]
         var writes: [String: [String]] = [:]
@@ -299,9 +314,9 @@ private final class BuildState {
                 }
             }
         }
-        for callee in byCallee.keys.sorted() {
+        var result = ServiceSteps()
+        for callee in byCallee.keys.sorted() where architecture.service(callee) != nil {
             let calls = byCallee[callee]!
-            guard let t = nearest(ComponentID(.service, callee), from: machine, set: set), let tk = self.key(of: t), tk != key else { continue }
             let style: EdgeStyle = calls.contains { $0.1.isHard } ? .call : (calls.allSatisfy { $0.1.async } ? .async : .optional)
             let lines = calls.map { (endpoint, call) -> String in
                 var opts = ["timeout \(formatDuration(call.timeoutMilliseconds))"]
@@ -310,20 +325,34 @@ private final class BuildState {
                 if call.async { opts.append("async") }
                 return "\(svc.name).\(endpoint) calls \(call.service).\(call.endpoint) (\(opts.joined(separator: ", ")))"
             }
-            drafts.add(style, from: key, to: tk, lines.joined(separator: "; "))
+            result.calls.append((ComponentID(.service, callee), style, lines.joined(separator: "; ")))
         }
         for storeName in Set(reads.keys).union(writes.keys).sorted() {
             guard let store = architecture.store(storeName) else { continue }
-            let c = ComponentID(.store, storeName)
-            if let w = writes[storeName], let l = leader(of: store, set: set), let lk = self.key(of: l) {
-                drafts.add(.call, from: key, to: lk, "\(w.map { "\(svc.name).\($0)" }.joined(separator: ", ")) write\(w.count == 1 ? "s" : "") \(storeName) at its leader")
+            if let w = writes[storeName] {
+                result.writes.append((store, "\(w.map { "\(svc.name).\($0)" }.joined(separator: ", ")) write\(w.count == 1 ? "s" : "") \(storeName) at its leader"))
             }
             for (endpoint, access) in reads[storeName] ?? [] {
                 let atLeader = !access.local && store.consistency.value == .strong
-                let target = atLeader ? leader(of: store, set: set) : nearest(c, from: machine, set: set)
-                guard let t = target, let tk = self.key(of: t) else { continue }
-                drafts.add(.call, from: key, to: tk, "\(svc.name).\(endpoint) reads \(storeName) " + (atLeader ? "at its leader" : "from the nearest replica"))
+                result.reads.append((store, atLeader, "\(svc.name).\(endpoint) reads \(storeName) " + (atLeader ? "at its leader" : "from the nearest replica")))
             }
+        }
+        stepsCache[svc.name] = result
+        return result
+    }
+
+    private func addServiceEdges(_ drafts: inout EdgeDrafts, _ svc: Service, key: TopologySceneBuilder.NodeKey, machine: DomainID, set: Int?) {
+        let steps = steps(of: svc)
+        for call in steps.calls {
+            guard let t = nearest(call.callee, from: machine, set: set), let tk = self.key(of: t), tk != key else { continue }
+            drafts.add(call.style, from: key, to: tk, call.text)
+        }
+        for write in steps.writes {
+            if let l = leader(of: write.store, set: set), let lk = self.key(of: l) { drafts.add(.call, from: key, to: lk, write.text) }
+        }
+        for read in steps.reads {
+            let target = read.atLeader ? leader(of: read.store, set: set) : nearest(ComponentID(.store, read.store.name), from: machine, set: set)
+            if let t = target, let tk = self.key(of: t) { drafts.add(.call, from: key, to: tk, read.text) }
         }
     }
 
@@ -552,7 +581,7 @@ private final class BuildState {
         // Edges.
         for draft in drafts.sorted(nodeID: nodeID) {
             guard let s = nodeIndex[draft.from], let t = nodeIndex[draft.to], s != t else { continue }
-            scene.edges.append(SceneEdge(id: "e.\(draft.style.rawValue).\(nodeID(draft.from))_\(nodeID(draft.to))", style: draft.style,
+            scene.edges.append(SceneEdge(id: draft.id, style: draft.style,
                                          source: s, target: t, tooltip: draft.lines.joined(separator: "\n"), tag: nil))
         }
 
@@ -790,37 +819,53 @@ func trimNumber(_ v: Double) -> String {
 }
 
 /// Edges collected while walking the model, merged per (style, source, target).
+/// Node keys are interned to integers so that merging hashes small values.
 struct EdgeDrafts {
-    struct Key: Hashable {
-        let style: EdgeStyle
-        let from: TopologySceneBuilder.NodeKey
-        let to: TopologySceneBuilder.NodeKey
-    }
     struct Draft {
         let style: EdgeStyle
         let from: TopologySceneBuilder.NodeKey
         let to: TopologySceneBuilder.NodeKey
         let lines: [String]
+        let id: String
     }
-    private var lines: [Key: [String]] = [:]
+    private var index: [TopologySceneBuilder.NodeKey: Int] = [:]
+    private var keys: [TopologySceneBuilder.NodeKey] = []
+    private var slots: [Int: Int] = [:]
+    private var entries: [(style: EdgeStyle, from: Int, to: Int, lines: [String])] = []
+
+    private mutating func intern(_ k: TopologySceneBuilder.NodeKey) -> Int {
+        if let i = index[k] { return i }
+        index[k] = keys.count
+        keys.append(k)
+        return keys.count - 1
+    }
 
     mutating func add(_ style: EdgeStyle, from: TopologySceneBuilder.NodeKey, to: TopologySceneBuilder.NodeKey, _ text: String) {
         guard from != to else { return }
-        let k = Key(style: style, from: from, to: to)
-        if lines[k]?.contains(text) == true { return }
-        lines[k, default: []].append(text)
+        let f = intern(from), t = intern(to)
+        let packed = (EdgeStyle.allCases.firstIndex(of: style)! << 50) | (f << 25) | t
+        if let e = slots[packed] {
+            if !entries[e].lines.contains(text) { entries[e].lines.append(text) }
+        } else {
+            slots[packed] = entries.count
+            entries.append((style, f, t, [text]))
+        }
     }
 
-    var referencedKeys: Set<TopologySceneBuilder.NodeKey> {
-        var result = Set<TopologySceneBuilder.NodeKey>()
-        for k in lines.keys { result.insert(k.from); result.insert(k.to) }
-        return result
-    }
+    var referencedKeys: Set<TopologySceneBuilder.NodeKey> { Set(keys) }
 
-    /// Every draft, ordered by the id its edge will get.
+    /// Every draft with its edge id (`e.STYLE.FROM_TO`), ordered by style, then source and target node ids; tooltip lines sorted.
     func sorted(nodeID: (TopologySceneBuilder.NodeKey) -> String) -> [Draft] {
-        lines.map { (k, v) in (id: "\(k.style.rawValue).\(nodeID(k.from))_\(nodeID(k.to))", draft: Draft(style: k.style, from: k.from, to: k.to, lines: v.sorted())) }
-            .sorted { $0.id < $1.id }
-            .map(\.draft)
+        let ids = keys.map(nodeID)
+        // Rank node ids once so that ordering the edges compares integers.
+        var rank = Array(repeating: 0, count: ids.count)
+        for (r, i) in ids.indices.sorted(by: { ids[$0] < ids[$1] }).enumerated() { rank[i] = r }
+        let styleOrder = Dictionary(uniqueKeysWithValues: EdgeStyle.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
+        return entries.sorted { a, b in
+            (styleOrder[a.style]!, rank[a.from], rank[a.to]) < (styleOrder[b.style]!, rank[b.from], rank[b.to])
+        }.map { e in
+            Draft(style: e.style, from: keys[e.from], to: keys[e.to], lines: e.lines.count > 1 ? e.lines.sorted() : e.lines,
+                  id: "e.\(e.style.rawValue).\(ids[e.from])_\(ids[e.to])")
+        }
     }
 }

@@ -107,16 +107,16 @@ struct Diagram: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock()
-        var stages: [(String, Duration)] = []
-        var mark = clock.now
+        var stages: [(String, Duration, Double)] = []
+        var mark = (clock.now, Diagram.cpuSeconds())
         func lap(_ name: String) {
-            let now = clock.now
-            stages.append((name, now - mark))
+            let now = (clock.now, Diagram.cpuSeconds())
+            stages.append((name, now.0 - mark.0, now.1 - mark.1))
             mark = now
         }
         defer {
             if timings {
-                let parts = stages.map { "\($0.0) \(Diagram.seconds($0.1))s" }
+                let parts = stages.map { "\($0.0) \(Diagram.seconds($0.1))s (cpu \(Diagram.seconds(.milliseconds(Int(($0.2 * 1000).rounded()))))s)" }
                 Console.writeError("timings: " + parts.joined(separator: ", ") + "\n")
             }
         }
@@ -162,6 +162,17 @@ struct Diagram: ParsableCommand {
             throw ExitCode(2)
         }
         lap("write")
+    }
+
+    /// CPU time used by this process so far, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Darwin)
+        getrusage(RUSAGE_SELF, &usage)
+        #else
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Seconds with millisecond precision, e.g. `0.042`.

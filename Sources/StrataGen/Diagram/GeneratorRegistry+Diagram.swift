@@ -1,4 +1,4 @@
 extension GeneratorRegistry {
-    /// Generators of this family (filled in by its implementation).
-    static var diagramGenerators: [any Generator] { [] }
+    /// Diagram generators: topology, per-set and call-graph SVGs.
+    static var diagramGenerators: [any Generator] { [DiagramGenerator()] }
 }
