@@ -334,19 +334,24 @@ struct UpPlan {
                   let port = URL(string: url)?.port else { return nil }
             let name = String(file.dropLast(".conf.yaml".count))
             let data = run.appendingPathComponent("etcd")
-            return UpProcess(kind: .registry, name: name, set: nil,
+            // A registry placed `per set` is one cluster per set, its members named `etcd-<set>-<n>`.
+            let set = architecture.discovery?.placement?.isStriped == true
+                ? architecture.sets.map(\.name).first { name.hasPrefix("etcd-\($0)-") } : nil
+            return UpProcess(kind: .registry, name: name, set: set,
                              arguments: ["etcd", "--config-file", data.appendingPathComponent(file).path], environment: [:],
                              workingDirectory: data, log: run.appendingPathComponent("logs/\(name).log"), url: url,
                              probe: (port, "/health"), port: port, note: "etcd")
         }
     }
 
-    /// Copies the generated member configurations into the run folder, where etcd keeps its data.
+    /// Copies the generated member configurations into a fresh run folder, where etcd keeps its data
+    /// (the registry starts empty: nothing registered by an earlier run lingers).
     /// Services talk to etcd's JSON gateway, which a configuration file leaves off unless it says
     /// `enable-grpc-gateway: true` (unlike the command-line default): the copy says so when the original does not.
     func prepareEtcdConfigurations() throws {
         let folder = work.appendingPathComponent("registry/etcd")
         let data = run.appendingPathComponent("etcd")
+        try? FileManager.default.removeItem(at: data)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for process in etcd {
             let file = URL(fileURLWithPath: process.arguments[2]).lastPathComponent
@@ -358,13 +363,19 @@ struct UpPlan {
         }
     }
 
-    /// The etcd client URLs services register with.
+    /// The etcd client URLs of every member.
     var etcdEndpoints: [String] { etcd.map(\.url) }
+
+    /// The etcd client URLs an instance of `set` registers with: its set's cluster when the registry is
+    /// placed per set, else the shared cluster.
+    func etcdEndpoints(forSet set: String?) -> [String] {
+        let own = etcd.filter { $0.set == nil || $0.set == set }
+        return (own.isEmpty ? etcd : own).map(\.url)
+    }
 
     /// Every instance of every service, each on its loopback port.
     var instances: [UpProcess] {
         let ports = LocalPorts(architecture)
-        let endpoints = etcdEndpoints.joined(separator: ",")
         typealias Env = RuntimeContract.Environment
         var processes: [UpProcess] = []
         for service in architecture.services {
@@ -376,7 +387,7 @@ struct UpPlan {
                 var environment = [
                     Env.architecture: architecture.name, Env.service: service.name, Env.instance: name,
                     Env.host: "127.0.0.1", Env.advertiseHost: "127.0.0.1", Env.port: String(port),
-                    Env.etcdEndpoints: endpoints, Env.leaseTTL: "5",
+                    Env.etcdEndpoints: etcdEndpoints(forSet: set).joined(separator: ","), Env.leaseTTL: "5",
                 ]
                 if let set { environment[Env.set] = set }
                 processes.append(UpProcess(
@@ -417,9 +428,19 @@ struct UpPlan {
         return processes
     }
 
-    /// How many instances are registered under `/strata/<architecture>/` (nil when etcd does not answer).
+    /// How many instances are registered under `/strata/<architecture>/`, over every cluster (nil when one does not answer).
     func registeredInstances() -> Int? {
-        guard let endpoint = etcd.first else { return nil }
+        var total = 0
+        var clusters: [String?] = []
+        for member in etcd where !clusters.contains(member.set) { clusters.append(member.set) }
+        for cluster in clusters {
+            guard let member = etcd.first(where: { $0.set == cluster }), let count = registeredInstances(at: member) else { return nil }
+            total += count
+        }
+        return total
+    }
+
+    private func registeredInstances(at endpoint: UpProcess) -> Int? {
         let prefix = Array("/strata/\(architecture.name)/".utf8)
         var end = prefix
         end[end.count - 1] += 1

@@ -90,9 +90,10 @@ public struct SwiftServicesGenerator: Generator {
                 "methodCase": "." + endpoint.method.rawValue.lowercased(),
                 "pathLiteral": SwiftSource.stringLiteral(endpoint.path),
                 "uriLiteral": SwiftSource.stringLiteral(ServicesPlan.samplePath(endpoint.path)),
-                "serveName": "serve" + pascal,
-                "handleName": "handle" + pascal,
-                "testName": "endpoint" + pascal,
+                // Prefixed, so never a keyword; identifier() keeps that true if the prefixes change.
+                "serveName": SwiftSource.identifier("serve" + pascal),
+                "handleName": SwiftSource.identifier("handle" + pascal),
+                "testName": SwiftSource.identifier("endpoint" + pascal),
                 "body": try writer.write(depth: 3),
                 "callsLiteral": calls.isEmpty ? "[String]()" : SwiftSource.arrayLiteral(calls),
                 "storesLiteral": stores.isEmpty ? "[String]()" : SwiftSource.arrayLiteral(stores),
@@ -102,7 +103,7 @@ public struct SwiftServicesGenerator: Generator {
             let engine = architecture.store(hook.store).map { " (\(SwiftSource.comment($0.engine)))" } ?? ""
             let users = hook.endpoints.map { SwiftSource.code($0) }.joined(separator: ", ")
             return [
-                "name": hook.name,
+                "name": SwiftSource.identifier(hook.name),
                 "doc": "\(SwiftSource.code(hook.kind.rawValue + " " + hook.store))\(engine), in \(users).",
             ]
         }

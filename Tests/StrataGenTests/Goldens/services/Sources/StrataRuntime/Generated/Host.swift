@@ -171,7 +171,7 @@ public enum ServiceHost {
         configuration: RuntimeConfiguration,
         architecture: ArchitectureDescriptor,
         inProcess: Bool,
-        modules makeModules: (ServiceRuntime) -> [any ServiceModule]
+        modules makeModules: @Sendable (ServiceRuntime) -> [any ServiceModule]
     ) async throws {
         var logger = Logger(label: "strata.\(configuration.service)")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
@@ -262,7 +262,7 @@ extension ServiceHost {
         services: [String],
         architecture: ArchitectureDescriptor,
         inProcess: Bool,
-        modules: (ServiceRuntime) -> [any ServiceModule]
+        modules: @Sendable (ServiceRuntime) -> [any ServiceModule]
     ) async {
         let environment = ProcessInfo.processInfo.environment
         var service = services.first ?? ""
