@@ -3,6 +3,7 @@
 # (Tests/StrataGenTests/Goldens/services) and runs its own tests: `swift build` must print no
 # warning from the package's code, and `swift test` must pass. Then the same for the package
 # generated from every other example spec (parallel blocks, optional and async calls, a monolith).
+# Each executable is also started on loopback (no registry), probed, and stopped with SIGTERM.
 #
 # The package is copied to a work folder (the repository stays clean) and built with a fixed
 # scratch folder, so repeated runs only recompile the generated code:
@@ -27,6 +28,7 @@ log "swift build of the golden services package (first build of Hummingbird: sev
 build_services_package "$work" "$cache"
 log "swift test of the golden services package"
 test_services_package "$work" "$cache"
+smoke_run_executables "$work" "$cache"
 passed=1
 
 strata="$(find_strata)" || die "cannot build strata"
@@ -39,6 +41,7 @@ for spec in specs/*.strata; do
     timeout 300 "$strata" build "$spec" -o "$out" --targets swift >/dev/null
     build_services_package "$out/services" "$cache"
     test_services_package "$out/services" "$cache"
+    smoke_run_executables "$out/services" "$cache"
     passed=$((passed + 1))
 done
 log "services packages: built without warnings, tests passed"

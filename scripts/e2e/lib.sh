@@ -91,3 +91,46 @@ find_strata() {
     timeout 1800 swift build --scratch-path "$scratch" --product strata >&2 || return 1
     echo "$(swift build --scratch-path "$scratch" --show-bin-path)/strata"
 }
+
+# Starts each executable of a built services package on loopback without a registry, waits for
+# /ready, reads /metrics, then stops it with SIGTERM: it must exit 0 (graceful shutdown) in time.
+smoke_run_executables() {
+    local package="$1" cache="$2" port="${3:-29100}"
+    local set product
+    set="$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["sets"]; print(s[0] if s else "")' "$package/strata-endpoints.json")"
+    for product in $(grep -o '\.executable(name: "[^"]*"' "$package/Package.swift" | sed 's/.*"\(.*\)"/\1/'); do
+        local bin="$cache/debug/$product" logfile pid status=0
+        logfile="$(mktemp)"
+        STRATA_HOST=127.0.0.1 STRATA_PORT="$port" STRATA_SET="$set" STRATA_ETCD_ENDPOINTS= STRATA_DRAIN_SECONDS=0 \
+            "$bin" >"$logfile" 2>&1 &
+        pid=$!
+        local deadline=$((SECONDS + 60))
+        until curl -fsS --max-time 2 "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+            if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+                kill -KILL "$pid" 2>/dev/null || true
+                tail -n 40 "$logfile" >&2
+                rm -f "$logfile"
+                die "$product did not become ready on 127.0.0.1:$port"
+            fi
+            sleep 0.2
+        done
+        curl -fsS --max-time 2 "http://127.0.0.1:$port/metrics" | grep -q strata_http_requests_total \
+            || { kill -KILL "$pid"; die "$product: /metrics has no strata_http_requests_total"; }
+        kill -TERM "$pid"
+        deadline=$((SECONDS + 20))
+        while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+            die "$product did not stop within 20s of SIGTERM"
+        fi
+        wait "$pid" || status=$?
+        if [ "$status" -ne 0 ]; then
+            tail -n 40 "$logfile" >&2
+            rm -f "$logfile"
+            die "$product exited with status $status on SIGTERM"
+        fi
+        rm -f "$logfile"
+        log "$product: ready on 127.0.0.1:$port, /metrics served, stopped cleanly on SIGTERM"
+        port=$((port + 1))
+    done
+}
