@@ -102,6 +102,8 @@ struct Placer {
                 }
                 return topology[current].children[k]
             }
+            // A domain without children only exists in a spec that already has errors; stop there.
+            guard !d.children.isEmpty else { return current }
             current = d.children[k % d.children.count]
         }
     }

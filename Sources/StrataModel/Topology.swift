@@ -9,6 +9,8 @@ public struct Topology: Sendable {
     /// Availability of one domain of each level (0...1).
     public internal(set) var availability: [DomainLevel: Double]
     var byName: [String: DomainID] = [:]
+    /// Ancestor of every domain at each named level (machine...region), -1 when none: `chains[5 * id + level]`.
+    var chains: [Int32] = []
 
     public static let defaultAvailability: [DomainLevel: Double] = [
         .machine: 0.999, .rack: 0.9995, .idc: 0.9999, .city: 0.99995, .region: 0.99999,
@@ -16,6 +18,7 @@ public struct Topology: Sendable {
 
     init(rootName: String) {
         domains = [Domain(id: DomainID(0), name: rootName, level: .global, parent: nil, children: [], span: nil, machineCount: nil)]
+        chains = [-1, -1, -1, -1, -1]
         latency = LatencySettings(perLevel: LatencySettings.defaults, overrides: [:])
         availability = Topology.defaultAvailability
     }
@@ -35,19 +38,18 @@ public struct Topology: Sendable {
         domains.append(Domain(id: id, name: name, level: level, parent: parent, children: [], span: span, machineCount: machineCount))
         domains[parent.index].children.append(id)
         byName[name] = id
+        let base = 5 * parent.index
+        chains.append(contentsOf: chains[base..<base + 5])
+        chains[5 * id.index + level.rawValue] = Int32(id.index)
         return id
     }
 
     /// The ancestor of `id` at `level` (itself when it has that level), or nil when `level` is below it.
+    @inline(__always)
     public func ancestor(of id: DomainID, at level: DomainLevel) -> DomainID? {
-        var current: DomainID? = id
-        while let c = current {
-            let d = self[c]
-            if d.level == level { return c }
-            if d.level > level { return nil }
-            current = d.parent
-        }
-        return nil
+        if level == .global { return root }
+        let v = chains[5 * id.index + level.rawValue]
+        return v < 0 ? nil : DomainID(Int(v))
     }
 
     /// True when `inner` is `outer` or lies inside it.
@@ -94,25 +96,27 @@ public struct Topology: Sendable {
     /// (two racks of one IDC cost `latency.rack`).
     public func rtt(_ a: DomainID, _ b: DomainID) -> Double {
         if a == b { return 0 }
-        let chainA = ancestors(of: a), chainB = ancestors(of: b)
         if !latency.overrides.isEmpty {
             var best: (rank: Int, value: Double)?
-            for x in chainA {
-                for y in chainB where x != y {
-                    if let v = latency.overrides[DomainPair(x, y)] {
-                        let rank = self[x].level.rawValue + self[y].level.rawValue
-                        if best == nil || rank < best!.rank { best = (rank, v) }
-                    }
+            for la in 0..<5 {
+                let x = chains[5 * a.index + la]
+                guard x >= 0 else { continue }
+                for lb in 0..<5 {
+                    let y = chains[5 * b.index + lb]
+                    guard y >= 0, x != y, let v = latency.overrides[DomainPair(DomainID(Int(x)), DomainID(Int(y)))] else { continue }
+                    if best == nil || la + lb < best!.rank { best = (la + lb, v) }
                 }
             }
             if let best { return best.value }
         }
-        // Lowest common ancestor: walk both chains from the top.
-        let setB = Set(chainB)
-        for x in chainA where setB.contains(x) {
-            // x is the lowest common ancestor; the two sides differ one level below it.
-            let below = DomainLevel(rawValue: self[x].level.rawValue - 1) ?? .machine
-            return latency.perLevel[below] ?? LatencySettings.defaults[below] ?? 0
+        // The lowest level at which both share an ancestor; they differ one level below it.
+        for level in 0..<5 {
+            let x = chains[5 * a.index + level]
+            if x >= 0, x == chains[5 * b.index + level] {
+                // Shared ancestor at `level`: the two sides differ one level below it.
+                let below = DomainLevel(rawValue: max(0, level - 1)) ?? .machine
+                return latency.perLevel[below] ?? LatencySettings.defaults[below] ?? 0
+            }
         }
         // Different regions.
         return latency.perLevel[.region] ?? 40

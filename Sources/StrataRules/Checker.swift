@@ -1,3 +1,4 @@
+import Foundation
 import StrataAnalysis
 import StrataDiagnostics
 import StrataModel
@@ -38,9 +39,16 @@ public enum Checker {
         var diagnostics = allows.unknownRuleDiagnostics(known: Set(RuleRegistry.all.map(\.name)))
         var skipped: [SkippedRule] = []
         var ran: [String] = []
+        // STRATA_RULE_TIMINGS=1 prints each rule's wall time to standard error (for profiling).
+        let timings = ProcessInfo.processInfo.environment["STRATA_RULE_TIMINGS"] == "1"
         for rule in rules where !options.disabled.contains(rule.name) {
             ran.append(rule.name)
+            let started = DispatchTime.now().uptimeNanoseconds
             let outcome = rule.run(context)
+            if timings {
+                let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                FileHandle.standardError.write(Data("rule \(rule.name): \(String(format: "%.1f", ms)) ms\n".utf8))
+            }
             skipped.append(contentsOf: outcome.skipped.map { SkippedRule(rule: rule.name, reason: $0) })
             let severity = options.severities[rule.name] ?? rule.severity
             for f in outcome.findings {

@@ -36,6 +36,9 @@ public struct SpecLoader {
     private let sources: SourceManager
     private var trees: [SyntaxTree] = []
     private var diagnostics = DiagnosticBag()
+    /// Files already spliced in: a file is included once per compilation (a diamond of includes
+    /// would otherwise splice it twice and, nested, grow exponentially).
+    private var included: Set<String> = []
 
     private init(read: @escaping FileReader, sources: SourceManager) {
         self.read = read
@@ -99,6 +102,7 @@ public struct SpecLoader {
                              help: "remove one of the `include` statements in the chain")
             return []
         }
+        if included.contains(key) { return [] }
         if chain.count >= SpecLoader.maxIncludeDepth {
             diagnostics.emit(Catalogue.includeCycle, "includes nest deeper than \(SpecLoader.maxIncludeDepth) files", at: argSpan)
             return []
@@ -110,8 +114,9 @@ public struct SpecLoader {
             diagnostics.emit(Catalogue.includeNotFound, "cannot read included file \"\(path)\": \(error)", at: argSpan)
             return []
         }
-        let included = sources.add(path: path, bytes: bytes)
-        return parse(included, chain: chain + [key])
+        included.insert(key)
+        let file = sources.add(path: path, bytes: bytes)
+        return parse(file, chain: chain + [key])
     }
 
     /// Resolves an include path relative to the directory of the including file.

@@ -129,6 +129,23 @@ import StrataSyntax
         #expect(d.contains("b.strata:2:11 E0302 including \"a.strata\" forms a cycle"), "\(d)")
     }
 
+    @Test func regionWithoutCitiesDoesNotCrashPlacement() {
+        // Found by the fuzzer: placing into a domain with no children divided by zero.
+        let (c, d) = compile("architecture y{ topology { region r } gateway p { replicas 2 per set } }")
+        #expect(d.contains("1:28 E0407 `region` needs a block `{ ... }`"), "\(d)")
+        #expect(c.hasErrors)
+    }
+
+    @Test func aDiamondOfIncludesSplicesEachFileOnce() {
+        let (c, d) = compile(spec("  include \"a.strata\"\n  include \"b.strata\""), files: [
+            "a.strata": "include \"shared.strata\"\n",
+            "b.strata": "include \"shared.strata\"\n",
+            "shared.strata": "service s { replicas 2 per set }\n",
+        ])
+        #expect(d.isEmpty, "\(d)")
+        #expect(c.architecture?.services.count == 1)
+    }
+
     @Test func missingInclude() {
         let (_, d) = compile("architecture a {\n  include \"nope.strata\"\n}\n")
         #expect(d.contains("2:11 E0301 cannot read included file \"nope.strata\": No such file or directory"), "\(d)")
