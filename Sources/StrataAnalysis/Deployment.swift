@@ -2,7 +2,7 @@ import StrataModel
 
 /// Dense indexes over a placed architecture, shared by the analyses:
 /// components numbered, instances grouped by set, each machine's ancestor chain.
-public struct Deployment: Sendable {
+public final class Deployment: Sendable {
     public let architecture: Architecture
     public let graph: CallGraph
     /// Every placed component, in canonical order.
@@ -16,6 +16,10 @@ public struct Deployment: Sendable {
     public let endpointService: [Int]
     /// Number of sets.
     public let setCount: Int
+    /// The model of each endpoint of ``graph`` (same numbering).
+    public let endpointModels: [Endpoint]
+    /// Each endpoint's steps with names resolved to indices (same numbering).
+    let resolvedSteps: [[ResolvedStep]]
 
     public init(_ architecture: Architecture, graph: CallGraph) {
         self.architecture = architecture
@@ -42,6 +46,24 @@ public struct Deployment: Sendable {
         self.striped = striped
         instancesBySet = bySet
         endpointService = graph.endpoints.map { index[ComponentID(.service, $0.service)] ?? -1 }
+        let models = graph.endpoints.map { architecture.endpoint($0.service, $0.endpoint)! }
+        endpointModels = models
+        func resolve(_ steps: [Step]) -> [ResolvedStep] {
+            steps.map { step in
+                switch step {
+                case .work(let ms, _): return .work(ms)
+                case .call(let call):
+                    return .call(call, endpoint: graph.indexOf[EndpointID(call.service, call.endpoint)] ?? -1,
+                                 component: index[ComponentID(.service, call.service)] ?? -1)
+                case .read(let access):
+                    return .read(access, component: index[ComponentID(.store, access.store)] ?? -1, store: architecture.store(access.store))
+                case .write(let access):
+                    return .write(access, component: index[ComponentID(.store, access.store)] ?? -1, store: architecture.store(access.store))
+                case .parallel(let inner, _): return .parallel(resolve(inner))
+                }
+            }
+        }
+        resolvedSteps = models.map { resolve($0.steps) }
     }
 
     /// Instances of component `c` that serve set `set` (a striped component's own set; a shared one's all).
@@ -61,6 +83,15 @@ public struct Deployment: Sendable {
         guard store.needsQuorum else { return 1 }
         return max(voters / 2 + 1, write ? store.writeQuorum : store.readQuorum)
     }
+}
+
+/// A step with its references resolved to component and endpoint indices.
+indirect enum ResolvedStep: Sendable {
+    case work(Double)
+    case call(Call, endpoint: Int, component: Int)
+    case read(StoreAccess, component: Int, store: Store?)
+    case write(StoreAccess, component: Int, store: Store?)
+    case parallel([ResolvedStep])
 }
 
 /// The failed domains (none, one, or several for what-if questions): decides which machines are down.

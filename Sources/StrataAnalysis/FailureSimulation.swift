@@ -69,10 +69,10 @@ public struct FailureSimulation: Sendable {
             }
             let recordServing = topology[domain].level == arch.survive
             var table: [[Int?]] = []
-            for (p, pe) in deployment.graph.publicEndpoints.enumerated() {
+            for p in deployment.graph.publicEndpoints.indices {
                 var row: [Int?] = []
                 for origin in 0..<deployment.setCount {
-                    let result = engine.serve(pe, origin: origin)
+                    let result = engine.serve(p, origin: origin)
                     row.append(result.servingSet)
                     if result.servingSet == nil, firstBreak[p] == nil {
                         firstBreak[p] = Breakage(domain: domain, originSet: origin, culprit: deployment.components[result.culprit],
@@ -98,6 +98,10 @@ struct SimulationEngine {
     /// Sets ordered by RTT from each set (nearest first, excluding itself).
     let nearest: [[Int]]
     let slots: Int
+    /// Endpoint and gateway component of each public endpoint.
+    let targets: [(endpoint: Int, gateway: Int)]
+    /// Replicas a store needs alive per set slot for a (quorum) read and a write; nil for non-stores.
+    let storeNeeds: [(read: [Int], write: [Int])?]
     /// live[c][slot]: live instances of component c in a set (striped) or in total (slot 0, shared).
     var live: [[Int]] = []
     /// ok[e * slots + slot]: endpoint e served in set `slot` (slot == setCount: in any set).
@@ -120,6 +124,15 @@ struct SimulationEngine {
             }
         }
         slots = sets.count + 1
+        targets = deployment.graph.publicEndpoints.map { pe in
+            (deployment.graph.indexOf[pe.endpoint] ?? -1, deployment.index(of: ComponentID(.gateway, pe.gateway)) ?? -1)
+        }
+        storeNeeds = deployment.components.indices.map { c in
+            guard deployment.components[c].kind == .store, let store = arch.store(deployment.components[c].name) else { return nil }
+            let groups = deployment.instancesBySet[c]
+            return (groups.map { Deployment.quorumNeeded(store, voters: $0.count, write: false) },
+                    groups.map { Deployment.quorumNeeded(store, voters: $0.count, write: true) })
+        }
     }
 
     /// Hard requirements of every endpoint of the call graph.
@@ -224,16 +237,13 @@ struct SimulationEngine {
 
     /// Whether a store can serve a read or write for a request of set `set`.
     func storeAvailable(_ c: Int, set: Int?, write: Bool, local: Bool) -> Bool {
-        guard let store = deployment.architecture.store(deployment.components[c].name) else { return false }
-        let d = deployment
-        func needed(_ voters: Int) -> Int { local ? 1 : Deployment.quorumNeeded(store, voters: voters, write: write) }
-        if d.striped[c] {
-            let candidates = set.map { [$0] } ?? Array(0..<d.setCount)
-            return candidates.contains { t in
-                live[c][t] >= needed(d.instancesBySet[c][t].count)
-            }
+        guard let needs = storeNeeds[c] else { return false }
+        func ok(_ slot: Int) -> Bool { live[c][slot] >= (local ? 1 : (write ? needs.write[slot] : needs.read[slot])) }
+        if deployment.striped[c] {
+            if let set { return ok(set) }
+            return (0..<deployment.setCount).contains(where: ok)
         }
-        return live[c][0] >= needed(d.instancesBySet[c][0].count)
+        return ok(0)
     }
 
     /// Live, total and needed registry voters, when discovery is a registry.
@@ -250,11 +260,10 @@ struct SimulationEngine {
     }
 
     /// Serves public endpoint `pe` for users of `origin`: their own set, else the nearest set that works (with `failover nearest`).
-    func serve(_ pe: PublicEndpoint, origin: Int) -> ServeResult {
+    func serve(_ p: Int, origin: Int) -> ServeResult {
         let d = deployment
-        guard let e = d.graph.indexOf[pe.endpoint], let gateway = d.index(of: ComponentID(.gateway, pe.gateway)) else {
-            return ServeResult(servingSet: origin, culprit: -1, culpritSet: nil)
-        }
+        let (e, gateway) = targets[p]
+        guard e >= 0, gateway >= 0 else { return ServeResult(servingSet: origin, culprit: -1, culpritSet: nil) }
         func works(_ t: Int) -> Bool { liveCount(gateway, t) > 0 && ok[e * slots + t] }
         if works(origin) { return ServeResult(servingSet: origin, culprit: -1, culpritSet: nil) }
         if d.architecture.striping.failover == .nearest, let t = nearest[origin].first(where: works) {

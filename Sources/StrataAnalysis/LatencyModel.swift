@@ -101,49 +101,56 @@ public final class LatencyModel {
 
     // MARK: Costs
 
-    /// p99 cost of reading or writing `access.store` from `machine` for a request of `set`, with its hop label; nil when unavailable.
-    func storeCost(_ access: StoreAccess, write: Bool, from machine: DomainID, set: Int) -> (Double, String)? {
-        guard let c = deployment.index(of: ComponentID(.store, access.store)), let store = deployment.architecture.store(access.store) else { return nil }
-        let live = voters(c, set: set).filter { !state.isDown($0.machine) }
-        guard !live.isEmpty else { return nil }
+    /// p99 cost of reading or writing a store from `machine` for a request of `set`, with its hop label when
+    /// explaining; nil when unavailable.
+    func storeCost(_ access: StoreAccess, component c: Int, store: Store?, write: Bool, from machine: DomainID, set: Int,
+                   explain: Bool) -> (Double, String)? {
+        guard c >= 0, let store else { return nil }
+        var best = Double.infinity
+        var any = false
+        for v in voters(c, set: set) where !state.isDown(v.machine) {
+            any = true
+            best = min(best, topology.rtt(machine, v.machine))
+        }
+        guard any else { return nil }
         let verb = write ? "write" : "read"
         if !write && (access.local || store.consistency.value != .strong) {
-            let rtt = live.map { topology.rtt(machine, $0.machine) }.min()!
-            return (rtt, "\(verb) \(store.name) nearest replica")
+            return (best, explain ? "\(verb) \(store.name) nearest replica" : "")
         }
         guard let leader = leader(c, store: store, set: set) else { return nil }
         let toLeader = topology.rtt(machine, leader.machine)
-        guard write, store.replication.value == .sync else { return (toLeader, "\(verb) \(store.name) leader") }
+        guard write, store.replication.value == .sync else { return (toLeader, explain ? "\(verb) \(store.name) leader" : "") }
         // The leader commits once the q-th nearest voter (itself first) has the write.
-        let distances = live.map { topology.rtt(leader.machine, $0.machine) }.sorted()
+        let distances = voters(c, set: set).filter { !state.isDown($0.machine) }.map { topology.rtt(leader.machine, $0.machine) }.sorted()
         let q = min(store.writeQuorum, distances.count)
         let quorum = distances[max(0, q - 1)]
-        return (toLeader + quorum, "\(verb) \(store.name)|leader \(formatMilliseconds(toLeader)) + quorum \(formatMilliseconds(quorum))")
+        return (toLeader + quorum,
+                explain ? "\(verb) \(store.name)|leader \(formatMilliseconds(toLeader)) + quorum \(formatMilliseconds(quorum))" : "")
     }
 
     /// A call target: the callee instance chosen for a caller at `machine` in `set`.
-    func calleeInstance(_ call: Call, from machine: DomainID, set: Int) -> (endpoint: Int, instance: Instance)? {
-        guard let e = deployment.graph.indexOf[EndpointID(call.service, call.endpoint)],
-              let c = deployment.index(of: ComponentID(.service, call.service)),
-              let instance = nearestLive(c, from: machine, set: set) else { return nil }
-        return (e, instance)
+    func calleeInstance(endpoint e: Int, component c: Int, from machine: DomainID, set: Int) -> Instance? {
+        guard e >= 0, c >= 0 else { return nil }
+        return nearestLive(c, from: machine, set: set)
     }
 
     /// Callees an endpoint needs costed before it (its calls, including optional ones; async calls cost 0).
     private func dependencies(_ key: Key) -> [Key] {
-        guard let e = endpoint(key.endpoint) else { return [] }
         var deps: [Key] = []
-        forEachStep(e.steps) { step in
-            if case .call(let call) = step, !call.async, let (ce, inst) = calleeInstance(call, from: key.machine, set: key.set) {
-                deps.append(Key(endpoint: ce, machine: inst.machine, set: key.set))
+        func visit(_ steps: [ResolvedStep]) {
+            for step in steps {
+                switch step {
+                case .call(let call, let e, let c) where !call.async:
+                    if let inst = calleeInstance(endpoint: e, component: c, from: key.machine, set: key.set) {
+                        deps.append(Key(endpoint: e, machine: inst.machine, set: key.set))
+                    }
+                case .parallel(let inner): visit(inner)
+                default: break
+                }
             }
         }
+        visit(deployment.resolvedSteps[key.endpoint])
         return deps
-    }
-
-    private func endpoint(_ index: Int) -> Endpoint? {
-        let id = deployment.graph.endpoints[index]
-        return deployment.architecture.endpoint(id.service, id.endpoint)
     }
 
     /// p99 critical path of endpoint `index` served at `machine` for requests of `set`; nil when some hard step is unavailable
@@ -156,7 +163,7 @@ public final class LatencyModel {
         while let (key, expanded) = stack.popLast() {
             if memo[key] != nil { onStack.remove(key); continue }
             if expanded {
-                memo[key] = steps(of: key)?.total ?? .nan
+                memo[key] = steps(of: key, explain: false)?.total ?? .nan
                 onStack.remove(key)
                 continue
             }
@@ -171,56 +178,58 @@ public final class LatencyModel {
         return v.isNaN ? nil : v
     }
 
-    /// The hops of one endpoint (callees must already be costed, or are costed now).
-    func steps(of key: Key) -> LatencyPath? {
-        guard let e = endpoint(key.endpoint) else { return nil }
+    /// The hops of one endpoint (callees must already be costed, or are costed now). Labels only when `explain`.
+    func steps(of key: Key, explain: Bool = true) -> LatencyPath? {
         var hops: [LatencyHop] = []
-        for step in e.steps {
-            guard let hop = cost(step, key: key) else {
-                return nil
+        var total = 0.0
+        for step in deployment.resolvedSteps[key.endpoint] {
+            guard let hop = cost(step, key: key, explain: explain) else { return nil }
+            if let hop {
+                total += hop.milliseconds
+                if explain { hops.append(hop) }
             }
-            if let hop { hops.append(hop) }
         }
-        return LatencyPath(total: hops.reduce(0) { $0 + $1.milliseconds }, hops: hops)
+        return LatencyPath(total: total, hops: hops)
     }
 
     /// Cost of one step; `.some(nil)` for a step that costs nothing, nil when unavailable.
-    private func cost(_ step: Step, key: Key) -> LatencyHop?? {
+    private func cost(_ step: ResolvedStep, key: Key, explain: Bool) -> LatencyHop?? {
         switch step {
-        case .work(let ms, _):
-            return .some(LatencyHop("work", ms))
-        case .call(let call):
+        case .work(let ms):
+            return .some(LatencyHop(explain ? "work" : "", ms))
+        case .call(let call, let e, let c):
             if call.async { return .some(nil) }
-            guard let (ce, inst) = calleeInstance(call, from: key.machine, set: key.set) else {
+            guard let inst = calleeInstance(endpoint: e, component: c, from: key.machine, set: key.set),
+                  let inner = cost(endpoint: e, at: inst.machine, set: key.set) else {
                 return call.optional ? .some(nil) : nil
             }
-            let depKey = Key(endpoint: ce, machine: inst.machine, set: key.set)
-            guard let inner = cost(endpoint: depKey.endpoint, at: depKey.machine, set: depKey.set) else { return call.optional ? .some(nil) : nil }
             let rtt = topology.rtt(key.machine, inst.machine)
+            let label = explain ? "call \(call.service).\(call.endpoint)" : ""
             // The caller never waits longer than the per-attempt timeout.
             if rtt + inner > call.timeoutMilliseconds {
-                return .some(LatencyHop("call \(call.service).\(call.endpoint)", call.timeoutMilliseconds,
-                                        detail: "times out: rtt \(formatMilliseconds(rtt)) + \(formatMilliseconds(inner)) exceeds the timeout"))
+                return .some(LatencyHop(label, call.timeoutMilliseconds,
+                                        detail: explain ? "times out: rtt \(formatMilliseconds(rtt)) + \(formatMilliseconds(inner)) exceeds the timeout" : nil))
             }
-            return .some(LatencyHop("call \(call.service).\(call.endpoint)", rtt + inner, detail: "rtt \(formatMilliseconds(rtt)) + \(formatMilliseconds(inner))"))
-        case .read(let access):
-            guard let (ms, label) = storeCost(access, write: false, from: key.machine, set: key.set) else { return nil }
+            return .some(LatencyHop(label, rtt + inner, detail: explain ? "rtt \(formatMilliseconds(rtt)) + \(formatMilliseconds(inner))" : nil))
+        case .read(let access, let c, let store):
+            guard let (ms, label) = storeCost(access, component: c, store: store, write: false, from: key.machine, set: key.set, explain: explain) else { return nil }
             return .some(hop(label, ms))
-        case .write(let access):
-            guard let (ms, label) = storeCost(access, write: true, from: key.machine, set: key.set) else { return nil }
+        case .write(let access, let c, let store):
+            guard let (ms, label) = storeCost(access, component: c, store: store, write: true, from: key.machine, set: key.set, explain: explain) else { return nil }
             return .some(hop(label, ms))
-        case .parallel(let branches, _):
+        case .parallel(let branches):
             var slowest: LatencyHop?
             for branch in branches {
-                guard let hop = cost(branch, key: key) else { return nil }
+                guard let hop = cost(branch, key: key, explain: explain) else { return nil }
                 if let hop, hop.milliseconds > (slowest?.milliseconds ?? -1) { slowest = hop }
             }
-            return .some(slowest.map { LatencyHop("parallel, slowest: \($0.label)", $0.milliseconds, detail: $0.detail) })
+            return .some(slowest.map { explain ? LatencyHop("parallel, slowest: \($0.label)", $0.milliseconds, detail: $0.detail) : $0 })
         }
     }
 
     /// A store hop from `label|detail`.
     private func hop(_ label: String, _ ms: Double) -> LatencyHop {
+        if label.isEmpty { return LatencyHop("", ms) }
         let parts = label.split(separator: "|", maxSplits: 1).map(String.init)
         return LatencyHop(parts[0], ms, detail: parts.count > 1 ? parts[1] : nil)
     }
@@ -235,7 +244,7 @@ public final class LatencyModel {
 
     /// The p99 path of a public endpoint for users of `origin` served by set `serving`, measured at the gateway
     /// (plus the RTT from the origin set's entry to the serving gateway when traffic failed over). Nil when unserved.
-    public func path(_ pe: PublicEndpoint, origin: Int, serving: Int) -> LatencyPath? {
+    public func path(_ pe: PublicEndpoint, origin: Int, serving: Int, explain: Bool = true) -> LatencyPath? {
         let d = deployment
         guard let e = d.graph.indexOf[pe.endpoint],
               let gw = d.index(of: ComponentID(.gateway, pe.gateway)),
@@ -243,32 +252,43 @@ public final class LatencyModel {
         let originEntry = entry(of: origin, gateway: gw)
         guard let gateway = nearestLive(gw, from: originEntry, set: serving),
               let instance = nearestLive(svc, from: gateway.machine, set: serving) else { return nil }
-        guard cost(endpoint: e, at: instance.machine, set: serving) != nil,
-              let inner = steps(of: Key(endpoint: e, machine: instance.machine, set: serving)) else { return nil }
+        guard let inner = cost(endpoint: e, at: instance.machine, set: serving) else { return nil }
+        let forward = topology.rtt(gateway.machine, instance.machine)
+        let failover = origin != serving ? topology.rtt(originEntry, gateway.machine) : 0
+        let total = failover + LatencyModel.gatewayHop + forward + inner
+        guard explain, let explained = steps(of: Key(endpoint: e, machine: instance.machine, set: serving)) else {
+            return LatencyPath(total: total, hops: [])
+        }
         var hops: [LatencyHop] = []
         if origin != serving {
-            hops.append(LatencyHop("failover from set \(d.architecture.sets[origin].name) to \(d.architecture.sets[serving].name)",
-                                   topology.rtt(originEntry, gateway.machine)))
+            hops.append(LatencyHop("failover from set \(d.architecture.sets[origin].name) to \(d.architecture.sets[serving].name)", failover))
         }
         hops.append(LatencyHop("gateway", LatencyModel.gatewayHop))
-        let forward = topology.rtt(gateway.machine, instance.machine)
         if forward > 0 { hops.append(LatencyHop("to \(pe.endpoint.service)", forward)) }
-        hops.append(contentsOf: inner.hops)
-        return LatencyPath(total: hops.reduce(0) { $0 + $1.milliseconds }, hops: hops)
+        hops.append(contentsOf: explained.hops)
+        return LatencyPath(total: total, hops: hops)
+    }
+
+    /// The p99 total of a public endpoint (no breakdown): see ``path(_:origin:serving:explain:)``.
+    public func total(_ pe: PublicEndpoint, origin: Int, serving: Int) -> Double? {
+        path(pe, origin: origin, serving: serving, explain: false)?.total
     }
 
     /// The p99 path of any endpoint served in `set` at the service's first live instance there (no gateway hop).
-    public func internalPath(endpoint e: Int, set: Int) -> LatencyPath? {
+    public func internalPath(endpoint e: Int, set: Int, explain: Bool = true) -> LatencyPath? {
         let svc = deployment.endpointService[e]
         guard svc >= 0, let instance = nearestLive(svc, from: nil, set: set),
-              cost(endpoint: e, at: instance.machine, set: set) != nil else { return nil }
+              let total = cost(endpoint: e, at: instance.machine, set: set) else { return nil }
+        guard explain else { return LatencyPath(total: total, hops: []) }
         return steps(of: Key(endpoint: e, machine: instance.machine, set: set))
     }
 
     /// What a caller at `machine` in `set` waits for one attempt of `call`: RTT plus the callee's path.
     public func callCost(_ call: Call, from machine: DomainID, set: Int) -> Double? {
-        guard let (ce, inst) = calleeInstance(call, from: machine, set: set),
-              let inner = cost(endpoint: ce, at: inst.machine, set: set) else { return nil }
+        guard let e = deployment.graph.indexOf[EndpointID(call.service, call.endpoint)],
+              let c = deployment.index(of: ComponentID(.service, call.service)),
+              let inst = calleeInstance(endpoint: e, component: c, from: machine, set: set),
+              let inner = cost(endpoint: e, at: inst.machine, set: set) else { return nil }
         return topology.rtt(machine, inst.machine) + inner
     }
 }

@@ -36,9 +36,9 @@ public struct WhatIf: Sendable {
         engine.evaluate(state)
         let latency = LatencyModel(deployment, failures: domains)
         var rows: [Row] = []
-        for pe in deployment.graph.publicEndpoints {
+        for (p, pe) in deployment.graph.publicEndpoints.enumerated() {
             for origin in arch.sets.indices {
-                let result = engine.serve(pe, origin: origin)
+                let result = engine.serve(p, origin: origin)
                 if let t = result.servingSet {
                     rows.append(Row(endpoint: pe.endpoint, gateway: pe.gateway, originSet: arch.sets[origin].name, servedBy: arch.sets[t].name,
                                     latency: latency.path(pe, origin: origin, serving: t), reason: nil))
@@ -96,12 +96,12 @@ public struct EndpointReport: Sendable {
             for origin in arch.sets.indices {
                 var worst: (Double, DomainID)?
                 for domain in surviveFailures {
-                    guard let t = simulation.servingAfter[domain]?[p][origin], let path = latency(domain).path(pe, origin: origin, serving: t) else { continue }
-                    if path.total > (worst?.0 ?? -1) { worst = (path.total, domain) }
+                    guard let t = simulation.servingAfter[domain]?[p][origin], let total = latency(domain).total(pe, origin: origin, serving: t) else { continue }
+                    if total > (worst?.0 ?? -1) { worst = (total, domain) }
                 }
                 rows.append(Row(
                     endpoint: pe.endpoint, method: endpoint.method.rawValue, path: endpoint.path, set: arch.sets[origin].name,
-                    latency: normal.path(pe, origin: origin, serving: origin)?.total, budget: endpoint.budgetMilliseconds?.value,
+                    latency: normal.total(pe, origin: origin, serving: origin), budget: endpoint.budgetMilliseconds?.value,
                     worstFailoverLatency: worst?.0,
                     worstFailure: worst.map { "\(arch.topology[$0.1].level) \(arch.topology[$0.1].name)" },
                     availability: p < availability.estimates.count ? availability.estimates[p][origin].availability : nil,

@@ -5,7 +5,15 @@ import StrataDiagnostics
 public struct Topology: Sendable {
     /// Every domain; index 0 is the synthetic root.
     public internal(set) var domains: [Domain]
-    public internal(set) var latency: LatencySettings
+    public internal(set) var latency: LatencySettings {
+        didSet { levelRTT = Topology.levelRTT(latency) }
+    }
+    /// `latency.perLevel` as an array indexed by level (hot path of ``rtt(_:_:)``).
+    private var levelRTT: [Double] = Topology.levelRTT(LatencySettings(perLevel: LatencySettings.defaults, overrides: [:]))
+
+    private static func levelRTT(_ l: LatencySettings) -> [Double] {
+        DomainLevel.named.map { l.perLevel[$0] ?? LatencySettings.defaults[$0] ?? 0 }
+    }
     /// Availability of one domain of each level (0...1).
     public internal(set) var availability: [DomainLevel: Double]
     var byName: [String: DomainID] = [:]
@@ -114,11 +122,10 @@ public struct Topology: Sendable {
             let x = chains[5 * a.index + level]
             if x >= 0, x == chains[5 * b.index + level] {
                 // Shared ancestor at `level`: the two sides differ one level below it.
-                let below = DomainLevel(rawValue: max(0, level - 1)) ?? .machine
-                return latency.perLevel[below] ?? LatencySettings.defaults[below] ?? 0
+                return levelRTT[max(0, level - 1)]
             }
         }
         // Different regions.
-        return latency.perLevel[.region] ?? 40
+        return levelRTT[DomainLevel.region.rawValue]
     }
 }

@@ -27,18 +27,19 @@ enum FailoverLatencyRule {
             let failures = sim.failures.filter { arch.topology[$0].level == arch.survive }
             for (p, pe) in graph.publicEndpoints.enumerated() where !reported.contains(pe.endpoint) {
                 guard let endpoint = arch.endpoint(pe.endpoint.service, pe.endpoint.endpoint), let budget = endpoint.budgetMilliseconds else { continue }
-                let holds = arch.sets.indices.allSatisfy { (normal.path(pe, origin: $0, serving: $0)?.total ?? 0) <= budget.value + 1e-9 }
+                let holds = arch.sets.indices.allSatisfy { (normal.total(pe, origin: $0, serving: $0) ?? 0) <= budget.value + 1e-9 }
                 guard holds else { continue }
-                var worst: (LatencyPath, DomainID, Int, Int)?
+                var worst: (Double, DomainID, Int, Int)?
                 for domain in failures {
                     guard let serving = sim.servingAfter[domain]?[p] else { continue }
                     let model = context.latency(after: domain)
                     for origin in arch.sets.indices {
-                        guard let t = serving[origin], let path = model.path(pe, origin: origin, serving: t) else { continue }
-                        if path.total > budget.value + 1e-9, path.total > (worst?.0.total ?? -1) { worst = (path, domain, origin, t) }
+                        guard let t = serving[origin], let total = model.total(pe, origin: origin, serving: t) else { continue }
+                        if total > budget.value + 1e-9, total > (worst?.0 ?? -1) { worst = (total, domain, origin, t) }
                     }
                 }
-                guard let (path, domain, origin, t) = worst else { continue }
+                guard let (_, domain, origin, t) = worst,
+                      let path = context.latency(after: domain).path(pe, origin: origin, serving: t) else { continue }
                 reported.insert(pe.endpoint)
                 let via = origin == t ? "still served by set \(arch.sets[t].name)" : "served by set \(arch.sets[t].name)"
                 findings.append(Finding(

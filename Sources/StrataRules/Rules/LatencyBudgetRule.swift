@@ -30,15 +30,16 @@ enum LatencyBudgetRule {
                 for endpoint in service.endpoints {
                     guard let budget = endpoint.budgetMilliseconds else { continue }
                     let id = EndpointID(service.name, endpoint.name)
-                    var worst: (LatencyPath, Int)?
-                    for set in arch.sets.indices {
-                        let path: LatencyPath?
-                        if let pe = publicIndex[id] { path = model.path(pe, origin: set, serving: set) }
-                        else if let e = graph.indexOf[id] { path = model.internalPath(endpoint: e, set: set) }
-                        else { path = nil }
-                        if let path, path.total > budget.value + 1e-9, path.total > (worst?.0.total ?? -1) { worst = (path, set) }
+                    func latency(_ set: Int, explain: Bool) -> LatencyPath? {
+                        if let pe = publicIndex[id] { return model.path(pe, origin: set, serving: set, explain: explain) }
+                        if let e = graph.indexOf[id] { return model.internalPath(endpoint: e, set: set, explain: explain) }
+                        return nil
                     }
-                    guard let (path, set) = worst else { continue }
+                    var worst: (Double, Int)?
+                    for set in arch.sets.indices {
+                        if let total = latency(set, explain: false)?.total, total > budget.value + 1e-9, total > (worst?.0 ?? -1) { worst = (total, set) }
+                    }
+                    guard let (_, set) = worst, let path = latency(set, explain: true) else { continue }
                     let measured = publicIndex[id] != nil ? "measured at the gateway" : "measured at the service (not public)"
                     findings.append(Finding(
                         "\(id) has a p99 of \(formatMilliseconds(path.total)) in set \(arch.sets[set].name), over its \(formatMilliseconds(budget.value)) budget",

@@ -50,8 +50,8 @@ enum TimeoutBudgetRule {
                     var worst: (Double, EndpointID, Int)?
                     for pe in graph.publicEndpoints where pe.gateway == gateway.name && pe.route.prefix == route.prefix {
                         for set in arch.sets.indices {
-                            guard let path = model.path(pe, origin: set, serving: set) else { continue }
-                            let wait = path.total - LatencyModel.gatewayHop
+                            guard let total = model.total(pe, origin: set, serving: set) else { continue }
+                            let wait = total - LatencyModel.gatewayHop
                             if wait > timeout + 1e-9, wait > (worst?.0 ?? -1) { worst = (wait, pe.endpoint, set) }
                         }
                     }
