@@ -274,15 +274,13 @@ enum PlacementSupport {
         "\(n) " + (n == 1 ? singular : plural ?? singular + "s")
     }
 
-    /// Joins a path with arrows, keeping the first three and last three hops of a long one.
-    static func abbreviated(_ hops: [String], keep: Int = 3) -> String {
-        guard hops.count > 2 * keep + 1 else { return hops.joined(separator: " → ") }
-        return (hops.prefix(keep) + ["…"] + hops.suffix(keep)).joined(separator: " → ")
-    }
+    /// How many names a list shows before `and N more`.
+    static let listLimit = 10
 
-    /// `a, b, c` for up to `limit` names, then `and N more`.
-    static func list(_ names: [String], limit: Int = 10) -> String {
-        guard names.count > limit else { return names.joined(separator: ", ") }
-        return names.prefix(limit).joined(separator: ", ") + " and \(names.count - limit) more"
+    /// `a, b, c` for up to ``listLimit`` names, then `and N more`; `total` counts names not passed in.
+    static func list(_ names: [String], total: Int? = nil) -> String {
+        let total = total ?? names.count
+        guard total > listLimit else { return names.joined(separator: ", ") }
+        return names.prefix(listLimit).joined(separator: ", ") + " and \(total - listLimit) more"
     }
 }
