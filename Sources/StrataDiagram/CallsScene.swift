@@ -29,7 +29,7 @@ private final class CallsBuild {
     }
 
     /// Services at most this many to a row; deeper call levels start new rows.
-    var rowWidth: Int { max(4, Int((Double(a.services.count) * 1.5).squareRoot().rounded(.up))) }
+    var rowWidth: Int { max(6, Int((Double(a.services.count) * 1.5).squareRoot().rounded(.up))) }
 
     func run() -> Scene {
         let setName = a.sets.isEmpty ? "" : a.sets[set].name

@@ -49,10 +49,9 @@ struct Decorations {
         }
     }
 
-    /// Places the legend at the left and the findings panel beside it (or under it when narrow);
-    /// returns the box covering both.
-    mutating func place(top: Double, gridWidth: Double, texts: inout [DiagramText]) -> Rect {
-        let x0 = Metrics.margin
+    /// Places the legend at (`left`, `top`) and the findings panel beside it when `width` allows
+    /// (under it when narrow or `stacked`); returns the box covering both.
+    mutating func place(left x0: Double, top: Double, width available: Double, stacked: Bool, texts: inout [DiagramText]) -> Rect {
         let pad = Decorations.padding
         texts.append(DiagramText("Legend", role: .legendHeading, size: 12, bold: true, x: x0 + pad, baseline: top + pad + 12, owner: "legend"))
         var columnX = x0 + pad
@@ -79,12 +78,12 @@ struct Decorations {
         legendRect = Rect(x: x0, y: top, width: widest + 2 * pad, height: maxY - top + pad)
 
         guard showFindings, !scene.findings.isEmpty else { return legendRect }
-        let beside = gridWidth - 2 * Metrics.margin - legendRect.width - 20
+        let beside = available - legendRect.width - 20
         let px: Double, py: Double, pw: Double
-        if beside >= 380 {
+        if !stacked && beside >= 380 {
             (px, py, pw) = (legendRect.maxX + 20, top, min(beside, 960))
         } else {
-            (px, py, pw) = (x0, legendRect.maxY + 16, min(max(gridWidth - 2 * Metrics.margin, 380), 960))
+            (px, py, pw) = (x0, legendRect.maxY + 16, min(max(available, legendRect.width, 380), 960))
         }
         let count = scene.findings.count
         texts.append(DiagramText("Findings (\(count))", role: .panelHeading, size: 12, bold: true, x: px + pad, baseline: py + pad + 12, owner: "findings"))

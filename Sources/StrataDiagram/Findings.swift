@@ -23,15 +23,50 @@ struct FindingLocator {
 
     init(_ a: Architecture) {
         architecture = a
+        // The model keeps the spans of names and statements, not of whole blocks: a declaration's
+        // extent is the range from its first to its last known span (blocks never overlap).
         var c: [(Span, ModelElement)] = [(a.span, .architecture)]
-        if let access = a.access, let span = access.span { c.append((span, .access)) }
-        if let d = a.discovery { c.append((d.span, .discovery)) }
-        for g in a.gateways { c.append((g.span, .component(ComponentID(.gateway, g.name)))) }
-        for s in a.services {
-            c.append((s.span, .component(ComponentID(.service, s.name))))
-            for e in s.endpoints { c.append((e.span, .endpoint(s.name, e.name))) }
+        func extent(_ spans: [Span?]) -> Span? {
+            let known = spans.compactMap { $0 }
+            guard var result = known.first else { return nil }
+            for s in known.dropFirst() where s.file == result.file { result = result.merged(with: s) }
+            return result
         }
-        for s in a.stores { c.append((s.span, .component(ComponentID(.store, s.name)))) }
+        func stepSpans(_ steps: [Step]) -> [Span] {
+            var spans: [Span] = []
+            for step in steps {
+                switch step {
+                case .work(_, let span): spans.append(span)
+                case .call(let call): spans.append(call.span)
+                case .read(let access), .write(let access): spans.append(access.span)
+                case .parallel(let inner, let span): spans.append(span); spans += stepSpans(inner)
+                }
+            }
+            return spans
+        }
+        if let access = a.access {
+            if let span = extent([access.span] + access.cdn.map(\.span) + access.allows.map(\.span)) { c.append((span, .access)) }
+            for rule in access.cdn { c.append((rule.span, .cdn)) }
+        }
+        if let d = a.discovery, let span = extent([d.span, d.placement?.span] + d.allows.map(\.span)) { c.append((span, .discovery)) }
+        for g in a.gateways {
+            let spans: [Span?] = [g.span, g.placement.span, g.auth?.span] + g.routes.flatMap { [$0.span, $0.serviceSpan] } + g.allows.map(\.span)
+            if let span = extent(spans) { c.append((span, .component(ComponentID(.gateway, g.name)))) }
+        }
+        for s in a.services {
+            var spans: [Span?] = [s.span, s.placement.span, s.key?.span, s.cap?.span, s.autoscale?.span, s.capacityPerSecond?.span, s.loadPerSecond?.span]
+            spans += s.allows.map(\.span)
+            for e in s.endpoints {
+                let own: [Span?] = [e.span, e.budgetMilliseconds?.span, e.slo?.span] + stepSpans(e.steps) + e.allows.map(\.span)
+                if let span = extent(own) { c.append((span, .endpoint(s.name, e.name))) }
+                spans += own
+            }
+            if let span = extent(spans) { c.append((span, .component(ComponentID(.service, s.name)))) }
+        }
+        for s in a.stores {
+            let spans: [Span?] = [s.span, s.consistency.span, s.placement.span, s.replication.span, s.quorumSpan, s.leader?.span] + s.allows.map(\.span)
+            if let span = extent(spans) { c.append((span, .component(ComponentID(.store, s.name)))) }
+        }
         for d in a.topology.domains.dropFirst() {
             if let span = d.span { c.append((span, .domain(d.name))) }
         }
@@ -65,6 +100,7 @@ struct FindingLocator {
         switch e {
         case .architecture: return nil
         case .access, .sets: return .architecture
+        case .cdn: return .access
         case .discovery: return architecture.discovery?.placement != nil ? .component(ComponentID(.registry, "registry")) : .architecture
         case .component(let c) where c.kind == .registry: return .architecture
         case .component: return .architecture
@@ -81,6 +117,7 @@ struct FindingLocator {
         switch e {
         case .architecture: "architecture \(architecture.name)"
         case .access: "access layer"
+        case .cdn: "CDN"
         case .discovery: "discovery"
         case .sets: "sets"
         case .domain(let name):

@@ -1,3 +1,4 @@
+import Foundation
 import StrataDiagnostics
 
 /// Sizes shared by every view, in px.
@@ -99,9 +100,16 @@ private struct LayoutWork {
     var children: [[Int]] = []
     var depth: [Int] = []
 
+    /// Grid cell of every node (copied out of the scene once: reading a node copies its strings).
+    let cells: [(slot: Int, line: Int)]
+    /// Source, target and style of every edge (likewise copied out once).
+    let ends: [(source: Int, target: Int, style: EdgeStyle)]
+
     init(scene: Scene, showFindings: Bool) {
         self.scene = scene
         self.showFindings = showFindings
+        cells = scene.nodes.map { ($0.slot, $0.line) }
+        ends = scene.edges.map { ($0.source, $0.target, $0.style) }
     }
 
     // MARK: Planning
@@ -115,8 +123,8 @@ private struct LayoutWork {
 
     mutating func plan() {
         let sorted = scene.replicationGutters.sorted()
-        for e in scene.edges {
-            let s = scene.nodes[e.source], t = scene.nodes[e.target]
+        for e in ends {
+            let s = cells[e.source], t = cells[e.target]
             var p: GridLayout.Plan
             if e.style == .replication, let rg = sorted.first(where: { $0 > max(s.line, t.line) }) {
                 let r = Band(gutter: rg, kind: 1)
@@ -166,9 +174,9 @@ private struct LayoutWork {
         tagWidth = scene.edges.map { e in e.tag.map { TextMeasure.width($0, size: Metrics.tagSize) + 8 } ?? 0 }
         var lists: [Int: [(edge: Int, isSource: Bool, heading: Int, other: Int)]] = [:]  // key: node * 2 + side
         var maxTag = Array(repeating: (bottom: 0.0, top: 0.0), count: n)
-        for (i, e) in scene.edges.enumerated() {
+        for (i, e) in ends.enumerated() {
             let p = plans[i]
-            let s = scene.nodes[e.source], t = scene.nodes[e.target]
+            let s = cells[e.source], t = cells[e.target]
             let outHeading = p.bands.count == 1 ? 2 * t.slot + 1 : 2 * p.gaps[0]
             let inHeading = p.bands.count == 1 ? 2 * s.slot + 1 : 2 * p.gaps[p.gaps.count - 1]
             lists[e.source * 2 + (p.sourceSide == .top ? 1 : 0), default: []].append((i, true, outHeading, t.line))
@@ -184,7 +192,7 @@ private struct LayoutWork {
             let list = lists[key]!.sorted { a, b in
                 if a.heading != b.heading { return a.heading < b.heading }
                 // Same direction: the farther one on the outside.
-                if a.other != b.other { return a.heading <= 2 * scene.nodes[node].slot + 1 ? a.other > b.other : a.other < b.other }
+                if a.other != b.other { return a.heading <= 2 * cells[node].slot + 1 ? a.other > b.other : a.other < b.other }
                 return (a.edge, a.isSource ? 0 : 1) < (b.edge, b.isSource ? 0 : 1)
             }
             let first = -((list.count - 1) / 2)
@@ -221,7 +229,7 @@ private struct LayoutWork {
 
     mutating func assignLanes() {
         let K = 1 << 20
-        func portKey(_ node: Int, _ p: Int, _ side: Side) -> Int { (2 * scene.nodes[node].slot + 1) * K + 2 * p + (side == .top ? 1 : 0) }
+        func portKey(_ node: Int, _ p: Int, _ side: Side) -> Int { (2 * cells[node].slot + 1) * K + 2 * p + (side == .top ? 1 : 0) }
         func gapKey(_ g: Int) -> Int { 2 * g * K }
         var hIntervals: [Band: [(lo: Int, hi: Int, order: Int)]] = [:]
         var hRefs: [Band: [(Int, Int)]] = [:]
@@ -230,7 +238,7 @@ private struct LayoutWork {
         hLane = plans.map { Array(repeating: 0, count: $0.bands.count) }
         vLane = plans.map { Array(repeating: 0, count: $0.gaps.count) }
         for (i, p) in plans.enumerated() {
-            let e = scene.edges[i]
+            let e = ends[i]
             for (t, band) in p.bands.enumerated() {
                 let entry = t == 0 ? portKey(e.source, sourcePort[i], p.sourceSide) : gapKey(p.gaps[t - 1])
                 let exit = t == p.bands.count - 1 ? portKey(e.target, targetPort[i], p.targetSide) : gapKey(p.gaps[t])
@@ -326,7 +334,7 @@ private struct LayoutWork {
         var tagBelow = Array(repeating: 0.0, count: lineCount + 1)
         var tagAbove = Array(repeating: 0.0, count: lineCount + 1)
         for (i, e) in scene.edges.enumerated() where e.tag != nil {
-            let s = nodes[e.source]
+            let s = cells[e.source]
             if plans[i].sourceSide == .bottom { tagBelow[s.line + 1] = Metrics.tagHeight + 4 } else { tagAbove[s.line] = Metrics.tagHeight + 4 }
         }
 
@@ -455,9 +463,9 @@ private struct LayoutWork {
         var outEdges: [DiagramEdge] = []
         for (i, e) in scene.edges.enumerated() {
             let p = plans[i]
-            let sr = outNodes[e.source].rect, tr = outNodes[e.target].rect
+            let sr = outNodes[e.source].rect
             let sx = portX(e.source, sourcePort[i], p.sourceSide), tx = portX(e.target, targetPort[i], p.targetSide)
-            var pts = [Point(sx, p.sourceSide == .top ? sr.minY : sr.maxY)]
+            var pts = [Point(sx, border(outNodes[e.source], x: sx, side: p.sourceSide))]
             pts.append(Point(sx, laneY(p.bands[0], hLane[i][0])))
             for (t, gap) in p.gaps.enumerated() {
                 let gx = laneX(gap, vLane[i][t])
@@ -466,7 +474,7 @@ private struct LayoutWork {
             }
             let last = p.bands.count - 1
             pts.append(Point(tx, laneY(p.bands[last], hLane[i][last])))
-            pts.append(Point(tx, p.targetSide == .top ? tr.minY : tr.maxY))
+            pts.append(Point(tx, border(outNodes[e.target], x: tx, side: p.targetSide)))
             var tag: DiagramText?
             var tagRect: Rect?
             if let text = e.tag {
@@ -475,7 +483,7 @@ private struct LayoutWork {
                 tagRect = Rect(x: sx - w / 2, y: ty, width: w, height: Metrics.tagHeight)
                 tag = DiagramText(text, role: .tag, size: Metrics.tagSize, bold: false, x: sx, baseline: ty + 10.5, centered: true, owner: e.id)
             }
-            outEdges.append(DiagramEdge(id: e.id, style: e.style, source: nodes[e.source].id, target: nodes[e.target].id,
+            outEdges.append(DiagramEdge(id: e.id, style: e.style, source: outNodes[e.source].id, target: outNodes[e.target].id,
                                         points: simplify(pts), tooltip: e.tooltip, tag: tag, tagRect: tagRect))
         }
 
@@ -497,17 +505,44 @@ private struct LayoutWork {
         }
         let titleRect = Rect(x: Metrics.margin - 4, y: titleTop - 4, width: max(titleWidth, subtitleWidth) + 8, height: titleHeight + 6)
 
-        // Legend and findings panel under the grid.
-        var decorations = Decorations(scene: scene, showFindings: showFindings, nodes: outNodes, edges: outEdges)
-        let below = decorations.place(top: gridBottom + 12, gridWidth: gridRight + Metrics.margin, texts: &texts)
-        let width = max(gridRight + Metrics.margin - Metrics.minGap / 2, titleRect.maxX + Metrics.margin, below.maxX + Metrics.margin)
-        let height = below.maxY + Metrics.margin
+        // Legend and findings panel: under the grid, or beside it when that gives a squarer picture.
+        let gridEdge = gridRight + Metrics.margin - Metrics.minGap / 2
+        func arrange(beside: Bool) -> (decorations: Decorations, texts: [DiagramText], width: Double, height: Double) {
+            var d = Decorations(scene: scene, showFindings: showFindings, nodes: outNodes, edges: outEdges)
+            var t: [DiagramText] = []
+            let box = beside
+                ? d.place(left: gridEdge, top: gridTop, width: 480, stacked: true, texts: &t)
+                : d.place(left: Metrics.margin, top: gridBottom + 12, width: gridEdge - Metrics.margin, stacked: false, texts: &t)
+            let w = max(gridEdge, titleRect.maxX + Metrics.margin, box.maxX + Metrics.margin)
+            let h = max(gridBottom, box.maxY) + Metrics.margin
+            return (d, t, w.rounded(.up), h.rounded(.up))
+        }
+        func skew(_ a: (decorations: Decorations, texts: [DiagramText], width: Double, height: Double)) -> Double {
+            abs(Foundation.log(a.width / a.height / 1.5))
+        }
+        let below = arrange(beside: false)
+        let side = arrange(beside: true)
+        let chosen = skew(side) + 0.05 < skew(below) ? side : below
+        let decorations = chosen.decorations
+        texts += chosen.texts
+        let (width, height) = (chosen.width, chosen.height)
 
         return Diagram(architecture: scene.architecture, view: scene.view, title: scene.title, summary: scene.summary,
-                       width: width.rounded(.up), height: height.rounded(.up), nodes: outNodes, containers: outContainers, edges: outEdges,
+                       width: width, height: height, nodes: outNodes, containers: outContainers, edges: outEdges,
                        texts: texts, badges: badges, findings: showFindings ? scene.findings : [], legend: decorations.items,
                        titleRect: titleRect, legendRect: decorations.legendRect, findingsRect: decorations.panelRect,
                        legendSamples: decorations.samples, panelBadges: decorations.panelBadges)
+    }
+
+    /// Where a vertical line at `x` meets a node's outline on one side: the box edge, or a cylinder's rim.
+    private func border(_ n: DiagramNode, x: Double, side: Side) -> Double {
+        let r = n.rect
+        guard n.kind == .store else { return side == .top ? r.minY : r.maxY }
+        let ry = SVGRenderer.cylinderRim(r), rx = r.width / 2
+        let u = min(1, abs(x - r.midX) / rx)
+        let lift = ry * (1 - (1 - u * u).squareRoot())
+        // Rounded to the tenth the SVG keeps, inwards, so the line reaches the outline.
+        return side == .top ? ((r.minY + lift) * 10).rounded(.up) / 10 : ((r.maxY - lift) * 10).rounded(.down) / 10
     }
 
     /// A badge and its number text.

@@ -243,7 +243,7 @@ public struct SVGRenderer: Sendable {
             let c = min(10, r.height / 2)
             w.empty("path", ["class": "shape", "d": "M\(fmt(x + c)),\(fmt(y)) H\(fmt(x1 - c)) L\(fmt(x1)),\(fmt(r.midY)) L\(fmt(x1 - c)),\(fmt(y1)) H\(fmt(x + c)) L\(fmt(x)),\(fmt(r.midY)) Z"])
         case .store:
-            let ry = min(6, r.height / 5), rx = r.width / 2
+            let ry = SVGRenderer.cylinderRim(r), rx = r.width / 2
             w.empty("path", ["class": "shape", "d": "M\(fmt(x)),\(fmt(y + ry)) A\(fmt(rx)),\(fmt(ry)) 0 0 1 \(fmt(x1)),\(fmt(y + ry)) V\(fmt(y1 - ry)) A\(fmt(rx)),\(fmt(ry)) 0 0 1 \(fmt(x)),\(fmt(y1 - ry)) Z"])
             w.empty("path", ["class": "shape", "d": "M\(fmt(x)),\(fmt(y + ry)) A\(fmt(rx)),\(fmt(ry)) 0 0 0 \(fmt(x1)),\(fmt(y + ry))"])
         case .clients:
@@ -262,6 +262,9 @@ public struct SVGRenderer: Sendable {
             w.empty("rect", ["class": "shape", "x": fmt(x), "y": fmt(y), "width": fmt(r.width), "height": fmt(r.height), "rx": "3"])
         }
     }
+
+    /// Half the height of a store cylinder's rim ellipse.
+    static func cylinderRim(_ r: Rect) -> Double { min(6, r.height / 5) }
 
     /// A finding badge: octagon (error), rounded square (warning), circle (note).
     func badgeGlyph(_ w: inout XMLWriter, _ severity: Severity, _ r: Rect) {

@@ -3,7 +3,7 @@ import StrataModel
 
 /// A part of the model a finding can blame.
 enum ModelElement: Hashable {
-    case architecture, access, discovery, sets
+    case architecture, access, cdn, discovery, sets
     case domain(String)
     case set(String)
     case component(ComponentID)

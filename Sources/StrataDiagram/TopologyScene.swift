@@ -19,8 +19,9 @@ struct TopologySceneBuilder {
     /// What a node stands for.
     enum NodeKey: Hashable {
         case clients, cdn
-        /// A component's instances in one column (`column` = index of the leaf, or the outside column) for one set (nil: shared).
-        case group(ComponentID, column: Int, set: Int?)
+        /// A component's instances (the component by its index in `Architecture.components`) in one column
+        /// (`column` = index of the leaf, or the outside column) for one set (nil: shared). Integers hash fast.
+        case group(Int, column: Int, set: Int?)
     }
 
     /// Rows: 0 access, then 1...5 the set band (gateway, stateless, stateful, registry, store), 6...10 the shared band.
@@ -73,10 +74,18 @@ private final class BuildState {
     var groups: [TopologySceneBuilder.NodeKey: [Instance]] = [:]
     var serviceDepth: [String: Int] = [:]
 
+    /// Every placed component in canonical order; node keys refer to them by index.
+    let components: [ComponentID]
+    let componentIndex: [ComponentID: Int]
+    let striped: [Bool]
+
     init(builder: TopologySceneBuilder) {
         b = builder
         architecture = builder.architecture
         topology = builder.architecture.topology
+        components = builder.architecture.components
+        componentIndex = Dictionary(uniqueKeysWithValues: components.enumerated().map { ($1, $0) })
+        striped = components.map(builder.isStriped)
     }
 
     // MARK: Columns
@@ -115,15 +124,16 @@ private final class BuildState {
 
     /// The node an instance belongs to; nil when the view leaves it out.
     func key(of i: Instance) -> TopologySceneBuilder.NodeKey? {
-        let striped = b.isStriped(i.component)
+        guard let ci = componentIndex[i.component] else { return nil }
+        let striped = self.striped[ci]
         if let focus = b.focusSet, striped, i.set != focus { return nil }
-        if let col = column(of: i.machine) { return .group(i.component, column: col, set: striped ? i.set : nil) }
-        if b.focusSet != nil { return .group(i.component, column: outsideColumn, set: nil) }
+        if let col = column(of: i.machine) { return .group(ci, column: col, set: striped ? i.set : nil) }
+        if b.focusSet != nil { return .group(ci, column: outsideColumn, set: nil) }
         return nil
     }
 
     func collectInstances() {
-        for c in architecture.components {
+        for c in components {
             for i in architecture.instances[c] ?? [] {
                 if let k = key(of: i) { groups[k, default: []].append(i) }
             }
@@ -211,7 +221,7 @@ private final class BuildState {
         collectInstances()
         computeServiceDepths()
         var drafts = EdgeDrafts()
-        let hasGatewayNodes = groups.keys.contains { if case .group(let c, let col, _) = $0 { c.kind == .gateway && col != outsideColumn } else { false } }
+        let hasGatewayNodes = groups.keys.contains { if case .group(let c, let col, _) = $0 { components[c].kind == .gateway && col != outsideColumn } else { false } }
         let hasClients = hasGatewayNodes
         let hasCDN = hasClients && !(architecture.access?.cdn.isEmpty ?? true)
         addEdges(&drafts, clients: hasClients, cdn: hasCDN)
@@ -238,7 +248,8 @@ private final class BuildState {
         let useRegistry = architecture.discovery?.mode == .registry && architecture.instances[registry]?.isEmpty == false
         if cdn { drafts.add(.call, from: .clients, to: .cdn, "clients fetch static content (\(architecture.access!.cdn.map(\.path).joined(separator: ", "))) from the CDN") }
         for (_, key, instances) in insideGroups {
-            guard case .group(let c, _, let set) = key, let first = instances.first else { continue }
+            guard case .group(let ci, _, let set) = key, let first = instances.first else { continue }
+            let c = components[ci]
             let here = describeGroup(key)
             switch c.kind {
             case .gateway:
@@ -259,7 +270,8 @@ private final class BuildState {
             case .service:
                 guard let svc = architecture.service(c.name) else { continue }
                 addServiceEdges(&drafts, svc, key: key, machine: first.machine, set: set)
-                if useRegistry, svc.endpoints.contains(where: { hasCall($0.steps) }),
+                // A monolith calls in process: only its gateways look services up.
+                if useRegistry, architecture.style != .monolith, svc.endpoints.contains(where: { hasCall($0.steps) }),
                    let r = nearest(registry, from: first.machine, set: set), let rk = self.key(of: r) {
                     drafts.add(.discovery, from: key, to: rk, "service \(svc.name) \(here) finds its callees through the \(architecture.discovery!.engine.rawValue) registry")
                 }
@@ -371,7 +383,8 @@ private final class BuildState {
         switch k {
         case .clients: return "n.clients"
         case .cdn: return "n.cdn"
-        case .group(let c, let col, let set):
+        case .group(let ci, let col, let set):
+            let c = components[ci]
             var id = "n.\(c.kind.rawValue).\(c.name)"
             id += col == outsideColumn ? ".outside" : ".in.\(topology[leaves[col]].name)"
             if let set { id += ".set.\(architecture.sets[set].name)" }
@@ -384,7 +397,8 @@ private final class BuildState {
         switch k {
         case .clients: return "clients"
         case .cdn: return "CDN"
-        case .group(let c, let col, let set):
+        case .group(let ci, let col, let set):
+            let c = components[ci]
             let name = c.kind == .registry ? "registry" : "\(c.kind.rawValue) \(c.name)"
             if col == outsideColumn { return "\(name) outside set \(architecture.sets[b.focusSet!].name)" }
             let leaf = topology[leaves[col]]
@@ -404,7 +418,8 @@ private final class BuildState {
         var cells: [Cell: [TopologySceneBuilder.NodeKey]] = [:]
         var access: [TopologySceneBuilder.NodeKey] = []
         for k in keys {
-            guard case .group(let c, let col, let set) = k else { access.append(k); continue }
+            guard case .group(let ci, let col, let set) = k else { access.append(k); continue }
+            let c = components[ci]
             let row = 1 + (set == nil ? TopologySceneBuilder.tiersPerBand : 0) + b.tier(c)
             cells[Cell(row: row, column: col, set: set), default: []].append(k)
         }
@@ -480,10 +495,12 @@ private final class BuildState {
             let range = cell.set.flatMap { groupRange[Cell(row: 0, column: cell.column, set: $0)] }
                 ?? columnStart[cell.column]...(columnStart[cell.column] + columnSlots[cell.column] - 1)
             let lines = rowLines[cell.row]!
+            // Row by row, so that callers (sorted first) sit above what they call.
+            let perLine = max(1, (members.count + lines.count - 1) / lines.count)
             for (i, k) in members.enumerated() {
                 var node = makeNode(k)
-                node.slot = range.lowerBound + i / lines.count
-                node.line = lines.lowerBound + i % lines.count
+                node.slot = range.lowerBound + i % perLine
+                node.line = lines.lowerBound + i / perLine
                 nodeIndex[k] = scene.nodes.count
                 scene.nodes.append(node)
             }
@@ -588,7 +605,8 @@ private final class BuildState {
         // Findings: a component's badge goes on its first node, reading order, inside the view before outside.
         var byComponent: [ComponentID: (rank: (Int, Int, Int), node: Int)] = [:]
         for (k, i) in nodeIndex {
-            guard case .group(let c, let col, _) = k else { continue }
+            guard case .group(let ci, let col, _) = k else { continue }
+            let c = components[ci]
             let n = scene.nodes[i]
             let rank = (col == outsideColumn ? 1 : 0, n.line, n.slot)
             if let e = byComponent[c], e.rank <= rank { continue }
@@ -599,6 +617,7 @@ private final class BuildState {
             switch element {
             case .architecture: return .title
             case .access: return clientsNode.map(SceneOwner.node)
+            case .cdn: return nodeIndex[.cdn].map(SceneOwner.node)
             case .component(let c): return byComponent[c].map { .node($0.node) }
             case .domain(let name):
                 guard let d = topology.domain(named: name), let cs = domainContainers[d], let first = cs.first else { return nil }
@@ -649,7 +668,8 @@ private final class BuildState {
 
     /// Order inside a cell: callers before callees (service call depth), then by name.
     private func sortKey(_ k: TopologySceneBuilder.NodeKey) -> (Int, String) {
-        guard case .group(let c, _, _) = k else { return (0, "") }
+        guard case .group(let ci, _, _) = k else { return (0, "") }
+        let c = components[ci]
         return (c.kind == .service ? serviceDepth[c.name] ?? 0 : 0, c.name)
     }
 
@@ -708,7 +728,8 @@ extension BuildState {
             let tip = rules.map { r in r.path + (r.ttlMilliseconds.map { " cached for \(formatDuration($0))" } ?? "") }.joined(separator: ", ")
             return SceneNode(id: nodeID(k), kind: .cdn, name: "cdn", details: [first + (rules.count > 1 ? " +\(rules.count - 1)" : "")],
                              tooltip: "CDN edge cache: \(tip)", replicas: 1)
-        case .group(let c, _, _):
+        case .group(let ci, _, _):
+            let c = components[ci]
             let instances = groups[k] ?? []
             let n = instances.count
             let placement = a.placement(of: c).map { describePlacement($0, topology: topology) } ?? ""
@@ -857,15 +878,20 @@ struct EdgeDrafts {
     /// Every draft with its edge id (`e.STYLE.FROM_TO`), ordered by style, then source and target node ids; tooltip lines sorted.
     func sorted(nodeID: (TopologySceneBuilder.NodeKey) -> String) -> [Draft] {
         let ids = keys.map(nodeID)
-        // Rank node ids once so that ordering the edges compares integers.
+        // Rank node ids once, then order the edges by one packed integer each.
         var rank = Array(repeating: 0, count: ids.count)
         for (r, i) in ids.indices.sorted(by: { ids[$0] < ids[$1] }).enumerated() { rank[i] = r }
-        let styleOrder = Dictionary(uniqueKeysWithValues: EdgeStyle.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) })
-        return entries.sorted { a, b in
-            (styleOrder[a.style]!, rank[a.from], rank[a.to]) < (styleOrder[b.style]!, rank[b.from], rank[b.to])
-        }.map { e in
-            Draft(style: e.style, from: keys[e.from], to: keys[e.to], lines: e.lines.count > 1 ? e.lines.sorted() : e.lines,
-                  id: "e.\(e.style.rawValue).\(ids[e.from])_\(ids[e.to])")
+        let styles = EdgeStyle.allCases.sorted { $0.rawValue < $1.rawValue }
+        var styleRank: [EdgeStyle: Int] = [:]
+        for (r, style) in styles.enumerated() { styleRank[style] = r }
+        let order = entries.indices.map { i -> (key: Int, index: Int) in
+            let e = entries[i]
+            return ((styleRank[e.style]! << 44) | (rank[e.from] << 22) | rank[e.to], i)
+        }.sorted { $0.key < $1.key }
+        return order.map { item in
+            let e = entries[item.index]
+            return Draft(style: e.style, from: keys[e.from], to: keys[e.to], lines: e.lines.count > 1 ? e.lines.sorted() : e.lines,
+                         id: "e.\(e.style.rawValue).\(ids[e.from])_\(ids[e.to])")
         }
     }
 }

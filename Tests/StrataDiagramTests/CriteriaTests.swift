@@ -435,18 +435,20 @@ import StrataModel
         }
     }
 
-    // 14. A 1,000-service spec renders in well under a second (release build; the debug bound is looser, and growth must stay near-linear).
+    // 14. A 1,000-service spec renders in well under a second. Measured in CPU seconds of this process
+    // (other work on the machine does not count). The bound holds for a release build
+    // (`swift test -c release -Xswiftc -enable-testing --filter c14`, or scripts/bench-diagram);
+    // a debug build gets 30 s. Either way, growth from 250 to 1,000 services must stay near-linear.
     @Test func c14ThousandServicesRenderFast() throws {
         func time(_ n: Int) throws -> (seconds: Double, nodes: Int, edges: Int) {
             let checked = try #require(check(text: generatedSpec(services: n), path: "generated.strata"))
             var best = Double.infinity
             var counts = (0, 0)
             for _ in 0..<2 {
-                let start = ContinuousClock.now
+                let start = cpuSeconds()
                 let d = try DiagramBuilder.build(checked.architecture, findings: checked.findings)
                 let svg = SVGRenderer().render(d)
-                let elapsed = ContinuousClock.now - start
-                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                best = min(best, cpuSeconds() - start)
                 counts = (d.nodes.count, d.edges.count)
                 #expect(svg.utf8.count > 1000)
             }
@@ -454,11 +456,11 @@ import StrataModel
         }
         let small = try time(250)
         let large = try time(1000)
-        print("diagram of 1000 services: \(large.nodes) boxes, \(large.edges) edges in \(large.seconds)s (250 services: \(small.seconds)s)")
+        print("diagram of 1000 services: \(large.nodes) boxes, \(large.edges) edges in \(large.seconds) s of CPU (250 services: \(small.seconds) s)")
         #if DEBUG
-        #expect(large.seconds < 10, "1000 services took \(large.seconds)s in a debug build")
+        #expect(large.seconds < 30, "1000 services took \(large.seconds) s of CPU in a debug build")
         #else
-        #expect(large.seconds < 1, "1000 services took \(large.seconds)s")
+        #expect(large.seconds < 1, "1000 services took \(large.seconds) s of CPU")
         #endif
         // 4× the services: well under 16× the time (no quadratic routing).
         #expect(large.seconds < max(small.seconds, 0.01) * 8, "1000 services took \(large.seconds / small.seconds)× as long as 250")
@@ -560,4 +562,15 @@ struct SpatialIndex {
         for key in keys(r) { for i in buckets[key] ?? [] where seen.insert(i).inserted { result.append(i) } }
         return result
     }
+}
+
+/// CPU seconds used by this process so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+    #else
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
