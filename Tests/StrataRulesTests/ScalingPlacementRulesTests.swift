@@ -69,26 +69,14 @@ import StrataRules
         return compilation.hasErrors ? nil : compilation.architecture
     }()
 
+    /// Every placement rule finishes on a call DAG with exponentially many paths and finds what it should.
+    /// No wall-clock bound here (speed is measured by scripts/bench, not by unit tests): a rule that
+    /// enumerated paths would not finish at all, which CI's time limit turns into a failure.
     @Test(arguments: RenderedPlacementRulesTests.placementRules)
-    func ruleRunsInLinearTime(rule name: String) throws {
+    func ruleFinishesOnADeepDAG(rule name: String) throws {
         let architecture = try #require(ScalingPlacementRulesTests.architecture, "the generated spec does not compile")
         let rule = try #require(RuleRegistry.rule(named: name))
-        // Build the shared call graph first, so the time measured is the rule's own.
-        let context = RuleContext(architecture: architecture)
-        _ = context.callGraph
-        let clock = ContinuousClock()
-        var outcome = RuleOutcome()
-        let elapsed = clock.measure { outcome = rule.run(context) }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        // Release builds take well under 0.2s per rule. Debug builds are several times slower and share the
-        // machine with the rest of the suite, so their bound only catches a blow-up (an exponential path
-        // enumeration would not finish at all).
-        #if DEBUG
-        let limit = 10.0
-        #else
-        let limit = 1.0
-        #endif
-        #expect(seconds < limit, "\(name) took \(seconds)s on \(ScalingPlacementRulesTests.services) services")
+        let outcome = rule.run(RuleContext(architecture: architecture))
         #expect(!outcome.findings.isEmpty, "\(name) found nothing on the generated spec")
     }
 }
