@@ -120,6 +120,19 @@ import Testing
         #expect(tests.contains(#"["back.a", "back.b", "back.c"]"#))
     }
 
+    @Test func headEndpointsAreTestedWithoutABody() throws {
+        let files = try generate(spec(services: """
+            service front {
+              replicas 1 per set
+              endpoint probe HEAD "/probe" { work 1ms }
+            }
+            """))
+        let tests = try #require(files["services/Tests/ServicesTests/Generated/FrontServiceTests.swift"])
+        #expect(tests.contains("method: .head"))
+        #expect(tests.contains("x-strata-instance"))
+        #expect(!tests.contains("let answer = try decode(response.body)"))
+    }
+
     @Test func namesThatCollideInSwiftAreRejected() throws {
         #expect(throws: GenerationError.self) {
             _ = try generate(spec(services: """

@@ -88,6 +88,7 @@ public struct SwiftServicesGenerator: Generator {
                 "nameLiteral": SwiftSource.stringLiteral(endpoint.name),
                 "methodLiteral": SwiftSource.stringLiteral(endpoint.method.rawValue),
                 "methodCase": "." + endpoint.method.rawValue.lowercased(),
+                "isHead": endpoint.method == .HEAD,
                 "pathLiteral": SwiftSource.stringLiteral(endpoint.path),
                 "uriLiteral": SwiftSource.stringLiteral(ServicesPlan.samplePath(endpoint.path)),
                 // Prefixed, so never a keyword; identifier() keeps that true if the prefixes change.
