@@ -41,6 +41,7 @@ private final class CallsBuild {
         subtitles.append(facts.joined(separator: " · "))
         var scene = Scene(architecture: a.name, view: .calls, title: "\(a.name) — calls", subtitles: subtitles, summary: "")
         scene.nodeHeight = 56
+        scene.uniformWidths = false
 
         // Service depth: longest call path from a service nobody calls.
         let services = a.services.sorted { $0.name < $1.name }

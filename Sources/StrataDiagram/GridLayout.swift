@@ -70,6 +70,8 @@ struct GridLayout {
         var bands: [Band]
         /// The gap used between consecutive bands.
         var gaps: [Int]
+        /// Straight down (or up) into the next line of the same slot: one segment, the target's port under the source's.
+        var straight = false
     }
 
     func layout() -> Diagram {
@@ -142,14 +144,14 @@ private struct LayoutWork {
             } else if t.line > s.line {
                 let b0 = Band(gutter: s.line + 1, kind: 0), bn = Band(gutter: t.line, kind: 2)
                 if s.line + 1 == t.line && !(tabSlots[t.line]?.contains(t.slot) ?? false) {
-                    p = GridLayout.Plan(sourceSide: .bottom, targetSide: .top, bands: [b0], gaps: [])
+                    p = GridLayout.Plan(sourceSide: .bottom, targetSide: .top, bands: [b0], gaps: [], straight: s.slot == t.slot)
                 } else {
                     p = GridLayout.Plan(sourceSide: .bottom, targetSide: .top, bands: [b0, bn], gaps: [near(target: t.slot, from: s.slot)])
                 }
             } else if t.line < s.line {
                 let b0 = Band(gutter: s.line, kind: 2), bn = Band(gutter: t.line + 1, kind: 0)
                 if t.line + 1 == s.line && !(tabSlots[s.line]?.contains(t.slot) ?? false) {
-                    p = GridLayout.Plan(sourceSide: .top, targetSide: .bottom, bands: [b0], gaps: [])
+                    p = GridLayout.Plan(sourceSide: .top, targetSide: .bottom, bands: [b0], gaps: [], straight: s.slot == t.slot)
                 } else {
                     p = GridLayout.Plan(sourceSide: .top, targetSide: .bottom, bands: [b0, bn], gaps: [near(target: t.slot, from: s.slot)])
                 }
@@ -180,26 +182,79 @@ private struct LayoutWork {
             let outHeading = p.bands.count == 1 ? 2 * t.slot + 1 : 2 * p.gaps[0]
             let inHeading = p.bands.count == 1 ? 2 * s.slot + 1 : 2 * p.gaps[p.gaps.count - 1]
             lists[e.source * 2 + (p.sourceSide == .top ? 1 : 0), default: []].append((i, true, outHeading, t.line))
-            lists[e.target * 2 + (p.targetSide == .top ? 1 : 0), default: []].append((i, false, inHeading, s.line))
+            // A straight edge enters its target right under (over) its source port, off the target's own port grid.
+            if !p.straight { lists[e.target * 2 + (p.targetSide == .top ? 1 : 0), default: []].append((i, false, inHeading, s.line)) }
             if p.sourceSide == .top { maxTag[e.source].top = max(maxTag[e.source].top, tagWidth[i]) } else { maxTag[e.source].bottom = max(maxTag[e.source].bottom, tagWidth[i]) }
         }
         func roundUp8(_ v: Double) -> Double { (v / 8).rounded(.up) * 8 }
         spacing = maxTag.map { (bottom: $0.bottom > 0 ? max(8, roundUp8($0.bottom + 6)) : Metrics.portSpacing,
                                 top: $0.top > 0 ? max(8, roundUp8($0.top + 6)) : Metrics.portSpacing) }
-        var portCount = Array(repeating: (bottom: 0, top: 0), count: n)
+        // Order each side's ports by where their edges head (then farther ones outside), centred on the node.
+        var ordered: [Int: [(edge: Int, isSource: Bool, heading: Int, other: Int)]] = [:]
         for key in lists.keys.sorted() {
-            let node = key / 2, top = key % 2 == 1
-            let list = lists[key]!.sorted { a, b in
+            let node = key / 2
+            ordered[key] = lists[key]!.sorted { a, b in
                 if a.heading != b.heading { return a.heading < b.heading }
                 // Same direction: the farther one on the outside.
                 if a.other != b.other { return a.heading <= 2 * cells[node].slot + 1 ? a.other > b.other : a.other < b.other }
                 return (a.edge, a.isSource ? 0 : 1) < (b.edge, b.isSource ? 0 : 1)
             }
+            let list = ordered[key]!
             let first = -((list.count - 1) / 2)
             for (k, item) in list.enumerated() {
                 if item.isSource { sourcePort[item.edge] = first + k } else { targetPort[item.edge] = first + k }
             }
-            if top { portCount[node].top = list.count } else { portCount[node].bottom = list.count }
+        }
+        // A straight edge enters its target at its source's x, off the target's grid: the target's other
+        // ports on that side keep 8px clear of it (and straight sources keep their place, so nothing cascades).
+        var reserved: [Int: [Double]] = [:]  // target side key → x offsets from the centre
+        for (i, p) in plans.enumerated() where p.straight {
+            let e = ends[i]
+            let x = Double(sourcePort[i]) * (p.sourceSide == .top ? spacing[e.source].top : spacing[e.source].bottom) + (p.sourceSide == .top ? 4 : 0)
+            reserved[e.target * 2 + (p.targetSide == .top ? 1 : 0), default: []].append(x)
+        }
+        for (key, xs) in reserved.sorted(by: { $0.key < $1.key }) {
+            guard let list = ordered[key] else { continue }
+            let node = key / 2, top = key % 2 == 1
+            let step = top ? spacing[node].top : spacing[node].bottom, offset = top ? 4.0 : 0
+            var fixed = Set<Int>()
+            for item in list where item.isSource && plans[item.edge].straight { fixed.insert(sourcePort[item.edge]) }
+            let free = list.filter { !($0.isSource && plans[$0.edge].straight) }
+            // Ports heading left go left of the straight edges, the others right of them, in their order.
+            let own = 2 * cells[node].slot + 1
+            let left = free.filter { $0.heading < own }, right = free.filter { $0.heading >= own }
+            func x(_ q: Int) -> Double { Double(q) * step + offset }
+            func allowed(_ q: Int) -> Bool { !fixed.contains(q) && !xs.contains { abs(x(q) - $0) < 8 } }
+            let lo = xs.min()!, hi = xs.max()!
+            var leftQs: [Int] = []
+            var q = Int(((lo - offset) / step).rounded(.down))
+            while leftQs.count < left.count {
+                if x(q) < lo && allowed(q) { leftQs.append(q) }
+                q -= 1
+            }
+            var rightQs: [Int] = []
+            q = Int(((hi - offset) / step).rounded(.up))
+            while rightQs.count < right.count {
+                if x(q) > hi && allowed(q) { rightQs.append(q) }
+                q += 1
+            }
+            for (item, q) in zip(left + right, leftQs.sorted() + rightQs) {
+                if item.isSource { sourcePort[item.edge] = q } else { targetPort[item.edge] = q }
+            }
+        }
+        // The widest reach of each side's ports from the centre, in spacings.
+        var reach = Array(repeating: (bottom: 0, top: 0), count: n)
+        for (key, list) in ordered {
+            let node = key / 2
+            let far = list.map { abs($0.isSource ? sourcePort[$0.edge] : targetPort[$0.edge]) }.max() ?? 0
+            if key % 2 == 1 { reach[node].top = max(reach[node].top, far) } else { reach[node].bottom = max(reach[node].bottom, far) }
+        }
+        // A straight edge's target must be wide enough to take it where its source port is.
+        var straightReach = Array(repeating: 0.0, count: n)
+        for (i, p) in plans.enumerated() where p.straight {
+            let e = ends[i]
+            let x = abs(Double(sourcePort[i]) * (p.sourceSide == .top ? spacing[e.source].top : spacing[e.source].bottom)) + 4
+            straightReach[e.target] = max(straightReach[e.target], x)
         }
         // Node widths: text, badges, ports and tags.
         nodeWidth = scene.nodes.enumerated().map { (i, node) in
@@ -208,10 +263,10 @@ private struct LayoutWork {
             let detail = node.details.map { TextMeasure.width($0, size: Metrics.detailSize) }.max() ?? 0
             let inset = LayoutWork.inset(node.kind)
             var w = max(name, detail) + 2 * inset
-            let (pb, pt) = portCount[i]
-            // Ports span (count - 1) spacings, with room for tags and a margin at both ends; off-centre by half a spacing at most.
-            w = max(w, Double(max(pb - 1, 0)) * spacing[i].bottom + maxTag[i].bottom + spacing[i].bottom + 2 * inset)
-            w = max(w, Double(max(pt - 1, 0)) * spacing[i].top + maxTag[i].top + spacing[i].top + 2 * inset + 8)
+            // Ports reach `reach` spacings either side of the centre (plus the top grid's half step), tags centred on them.
+            w = max(w, 2 * (Double(reach[i].bottom) * spacing[i].bottom + maxTag[i].bottom / 2 + inset) + 4)
+            w = max(w, 2 * (Double(reach[i].top) * spacing[i].top + 4 + maxTag[i].top / 2 + inset) + 4)
+            w = max(w, 2 * (straightReach[i] + inset))
             return max(w, Metrics.minNodeWidth)
         }
     }
@@ -237,7 +292,7 @@ private struct LayoutWork {
         var vRefs: [Int: [(Int, Int)]] = [:]
         hLane = plans.map { Array(repeating: 0, count: $0.bands.count) }
         vLane = plans.map { Array(repeating: 0, count: $0.gaps.count) }
-        for (i, p) in plans.enumerated() {
+        for (i, p) in plans.enumerated() where !p.straight {
             let e = ends[i]
             for (t, band) in p.bands.enumerated() {
                 let entry = t == 0 ? portKey(e.source, sourcePort[i], p.sourceSide) : gapKey(p.gaps[t - 1])
@@ -402,12 +457,14 @@ private struct LayoutWork {
         var coveringSlot: [Int: [Int]] = [:]
         for (i, c) in scene.containers.enumerated() { for s in c.slots { coveringSlot[s, default: []].append(i) } }
         var outNodes: [DiagramNode] = []
-        for n in nodes {
+        for (index, n) in nodes.enumerated() {
             var inner: Int?
             for c in coveringSlot[n.slot] ?? [] where scene.containers[c].lines.contains(n.line) {
                 if inner == nil || depth[c] > depth[inner!] { inner = c }
             }
-            let rect = Rect(x: slotLeft[n.slot], y: lineTop[n.line], width: slotWidth[n.slot], height: h)
+            // Boxes of a slot share its centre (and so their port grid); in the topology they also share its width.
+            let w = scene.uniformWidths ? slotWidth[n.slot] : nodeWidth[index]
+            let rect = Rect(x: slotLeft[n.slot] + (slotWidth[n.slot] - w) / 2, y: lineTop[n.line], width: w, height: h)
             outNodes.append(DiagramNode(id: n.id, kind: n.kind, rect: rect, name: n.name, details: n.details, tooltip: n.tooltip, replicas: n.replicas,
                                         container: inner.map { scene.containers[$0].id }))
             let inset = LayoutWork.inset(n.kind)
@@ -460,12 +517,28 @@ private struct LayoutWork {
             let s = side == .top ? spacing[node].top : spacing[node].bottom
             return r.midX + Double(p) * s + (side == .top ? Metrics.portSpacing / 2 : 0)
         }
+        /// The cost tag of edge `i`, centred on its source port, and its pill.
+        func tagRectFor(_ i: Int, _ sx: Double) -> Rect? {
+            guard scene.edges[i].tag != nil else { return nil }
+            let sr = outNodes[ends[i].source].rect
+            let ty = plans[i].sourceSide == .bottom ? sr.maxY + 2 : sr.minY - 2 - Metrics.tagHeight
+            return Rect(x: sx - tagWidth[i] / 2, y: ty, width: tagWidth[i], height: Metrics.tagHeight)
+        }
+        func tagFor(_ i: Int, _ e: SceneEdge, _ sx: Double) -> DiagramText? {
+            guard let text = e.tag, let r = tagRectFor(i, sx) else { return nil }
+            return DiagramText(text, role: .tag, size: Metrics.tagSize, bold: false, x: sx, baseline: r.y + 10.5, centered: true, owner: e.id)
+        }
         var outEdges: [DiagramEdge] = []
         for (i, e) in scene.edges.enumerated() {
             let p = plans[i]
-            let sr = outNodes[e.source].rect
             let sx = portX(e.source, sourcePort[i], p.sourceSide), tx = portX(e.target, targetPort[i], p.targetSide)
             var pts = [Point(sx, border(outNodes[e.source], x: sx, side: p.sourceSide))]
+            if p.straight {
+                pts.append(Point(sx, border(outNodes[e.target], x: sx, side: p.targetSide)))
+                outEdges.append(DiagramEdge(id: e.id, style: e.style, source: outNodes[e.source].id, target: outNodes[e.target].id,
+                                            points: pts, tooltip: e.tooltip, tag: tagFor(i, e, sx), tagRect: tagRectFor(i, sx)))
+                continue
+            }
             pts.append(Point(sx, laneY(p.bands[0], hLane[i][0])))
             for (t, gap) in p.gaps.enumerated() {
                 let gx = laneX(gap, vLane[i][t])
@@ -475,16 +548,8 @@ private struct LayoutWork {
             let last = p.bands.count - 1
             pts.append(Point(tx, laneY(p.bands[last], hLane[i][last])))
             pts.append(Point(tx, border(outNodes[e.target], x: tx, side: p.targetSide)))
-            var tag: DiagramText?
-            var tagRect: Rect?
-            if let text = e.tag {
-                let ty = p.sourceSide == .bottom ? sr.maxY + 2 : sr.minY - 2 - Metrics.tagHeight
-                let w = tagWidth[i]
-                tagRect = Rect(x: sx - w / 2, y: ty, width: w, height: Metrics.tagHeight)
-                tag = DiagramText(text, role: .tag, size: Metrics.tagSize, bold: false, x: sx, baseline: ty + 10.5, centered: true, owner: e.id)
-            }
             outEdges.append(DiagramEdge(id: e.id, style: e.style, source: outNodes[e.source].id, target: outNodes[e.target].id,
-                                        points: simplify(pts), tooltip: e.tooltip, tag: tag, tagRect: tagRect))
+                                        points: simplify(pts), tooltip: e.tooltip, tag: tagFor(i, e, sx), tagRect: tagRectFor(i, sx)))
         }
 
         // Title.

@@ -71,7 +71,9 @@ struct Scene {
     /// Gutters (index g lies above line g) that carry the replication channel.
     var replicationGutters: Set<Int> = []
     /// Node height in px (all nodes of a view are equally tall).
-    var nodeHeight: Double = 40
+    var nodeHeight: Double = 44
+    /// Boxes take their slot's full width (tidy columns) rather than their own.
+    var uniformWidths = true
     var titleBadges: [Int] = []
     var findings: [DiagramFinding] = []
     /// Container kinds with their own border style that the legend explains.
