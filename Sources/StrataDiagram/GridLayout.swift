@@ -512,15 +512,19 @@ private struct LayoutWork {
             return start + Metrics.laneMargin + Double(lane) * Metrics.laneGap
         }
         func laneX(_ gap: Int, _ lane: Int) -> Double { gapLaneStart[gap] + Metrics.laneMargin + Double(lane) * Metrics.laneGap }
+        // Geometry of the boxes, read without copying the boxes' strings.
+        let rects = outNodes.map(\.rect)
+        let isStore = outNodes.map { $0.kind == .store }
+        let ids = outNodes.map(\.id)
         func portX(_ node: Int, _ p: Int, _ side: Side) -> Double {
-            let r = outNodes[node].rect
+            let r = rects[node]
             let s = side == .top ? spacing[node].top : spacing[node].bottom
             return r.midX + Double(p) * s + (side == .top ? Metrics.portSpacing / 2 : 0)
         }
         /// The cost tag of edge `i`, centred on its source port, and its pill.
         func tagRectFor(_ i: Int, _ sx: Double) -> Rect? {
             guard scene.edges[i].tag != nil else { return nil }
-            let sr = outNodes[ends[i].source].rect
+            let sr = rects[ends[i].source]
             let ty = plans[i].sourceSide == .bottom ? sr.maxY + 2 : sr.minY - 2 - Metrics.tagHeight
             return Rect(x: sx - tagWidth[i] / 2, y: ty, width: tagWidth[i], height: Metrics.tagHeight)
         }
@@ -532,10 +536,10 @@ private struct LayoutWork {
         for (i, e) in scene.edges.enumerated() {
             let p = plans[i]
             let sx = portX(e.source, sourcePort[i], p.sourceSide), tx = portX(e.target, targetPort[i], p.targetSide)
-            var pts = [Point(sx, border(outNodes[e.source], x: sx, side: p.sourceSide))]
+            var pts = [Point(sx, border(rects[e.source], store: isStore[e.source], x: sx, side: p.sourceSide))]
             if p.straight {
-                pts.append(Point(sx, border(outNodes[e.target], x: sx, side: p.targetSide)))
-                outEdges.append(DiagramEdge(id: e.id, style: e.style, source: outNodes[e.source].id, target: outNodes[e.target].id,
+                pts.append(Point(sx, border(rects[e.target], store: isStore[e.target], x: sx, side: p.targetSide)))
+                outEdges.append(DiagramEdge(id: e.id, style: e.style, source: ids[e.source], target: ids[e.target],
                                             points: pts, tooltip: e.tooltip, tag: tagFor(i, e, sx), tagRect: tagRectFor(i, sx)))
                 continue
             }
@@ -547,8 +551,8 @@ private struct LayoutWork {
             }
             let last = p.bands.count - 1
             pts.append(Point(tx, laneY(p.bands[last], hLane[i][last])))
-            pts.append(Point(tx, border(outNodes[e.target], x: tx, side: p.targetSide)))
-            outEdges.append(DiagramEdge(id: e.id, style: e.style, source: outNodes[e.source].id, target: outNodes[e.target].id,
+            pts.append(Point(tx, border(rects[e.target], store: isStore[e.target], x: tx, side: p.targetSide)))
+            outEdges.append(DiagramEdge(id: e.id, style: e.style, source: ids[e.source], target: ids[e.target],
                                         points: simplify(pts), tooltip: e.tooltip, tag: tagFor(i, e, sx), tagRect: tagRectFor(i, sx)))
         }
 
@@ -600,9 +604,8 @@ private struct LayoutWork {
     }
 
     /// Where a vertical line at `x` meets a node's outline on one side: the box edge, or a cylinder's rim.
-    private func border(_ n: DiagramNode, x: Double, side: Side) -> Double {
-        let r = n.rect
-        guard n.kind == .store else { return side == .top ? r.minY : r.maxY }
+    private func border(_ r: Rect, store: Bool, x: Double, side: Side) -> Double {
+        guard store else { return side == .top ? r.minY : r.maxY }
         let ry = SVGRenderer.cylinderRim(r), rx = r.width / 2
         let u = min(1, abs(x - r.midX) / rx)
         let lift = ry * (1 - (1 - u * u).squareRoot())

@@ -30,24 +30,29 @@ public struct SVGRenderer: Sendable {
         writeDefs(&w, d)
         w.empty("rect", ["class": "canvas", "x": "0", "y": "0", "width": fmt(d.width), "height": fmt(d.height)])
 
-        var textsByOwner: [String: [DiagramText]] = [:]
-        for t in d.texts { textsByOwner[t.owner, default: []].append(t) }
+        // Texts by owner, as indices (hashing each owner once per text, copying no text).
+        var textsByOwner: [String: [Int]] = [:]
+        for i in d.texts.indices { textsByOwner[d.texts[i].owner, default: []].append(i) }
+        func texts(of owner: String) -> [DiagramText] { (textsByOwner[owner] ?? []).map { d.texts[$0] } }
 
         // Title block.
         w.open("g", ["id": "title", "class": "heading"])
-        for t in textsByOwner["title"] ?? [] where t.role != .badge { text(&w, t) }
+        for t in texts(of: "title") where t.role != .badge { text(&w, t) }
         w.close("g")
 
         w.open("g", ["id": "containers"])
-        for c in d.containers { container(&w, c, textsByOwner[c.id] ?? []) }
+        for c in d.containers { container(&w, c, texts(of: c.id)) }
         w.close("g")
 
         w.open("g", ["id": "edges"])
-        for e in d.edges { edge(&w, e) }
+        for i in d.edges.indices { edge(&w, d.edges[i]) }
         w.close("g")
 
         w.open("g", ["id": "nodes"])
-        for n in d.nodes { node(&w, n, (textsByOwner[n.id] ?? []).filter { $0.role != .badge }) }
+        for i in d.nodes.indices {
+            let n = d.nodes[i]
+            node(&w, n, texts(of: n.id).filter { $0.role != .badge })
+        }
         w.close("g")
 
         if !d.badges.isEmpty {
@@ -63,13 +68,13 @@ public struct SVGRenderer: Sendable {
             w.close("g")
         }
 
-        legend(&w, d, textsByOwner["legend"] ?? [])
+        legend(&w, d, texts(of: "legend"))
         if let panel = d.findingsRect {
             w.open("g", ["id": "findings", "class": "findings"])
             w.element("title", text: "Findings of the checker, numbered as the badges on the diagram")
             w.empty("rect", ["class": "panel", "x": fmt(panel.x), "y": fmt(panel.y), "width": fmt(panel.width), "height": fmt(panel.height), "rx": "6"])
             for (i, f) in d.findings.enumerated() where i < d.panelBadges.count { badgeGlyph(&w, f.severity, d.panelBadges[i]) }
-            for t in textsByOwner["findings"] ?? [] { text(&w, t) }
+            for t in texts(of: "findings") { text(&w, t) }
             w.close("g")
         }
         w.close("svg")

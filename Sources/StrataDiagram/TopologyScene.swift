@@ -78,6 +78,7 @@ private final class BuildState {
     let components: [ComponentID]
     let componentIndex: [ComponentID: Int]
     let striped: [Bool]
+    let instancesOf: [[Instance]]
 
     init(builder: TopologySceneBuilder) {
         b = builder
@@ -86,6 +87,7 @@ private final class BuildState {
         components = builder.architecture.components
         componentIndex = Dictionary(uniqueKeysWithValues: components.enumerated().map { ($1, $0) })
         striped = components.map(builder.isStriped)
+        instancesOf = components.map { builder.architecture.instances[$0] ?? [] }
     }
 
     // MARK: Columns
@@ -142,26 +144,34 @@ private final class BuildState {
 
     /// Instances of `c` a caller of set `set` may reach (its own set's when `c` is striped).
     func candidates(_ c: ComponentID, set: Int?) -> [Instance] {
-        let all = architecture.instances[c] ?? []
-        guard b.isStriped(c) else { return all }
+        componentIndex[c].map { candidates(index: $0, set: set) } ?? []
+    }
+
+    func candidates(index ci: Int, set: Int?) -> [Instance] {
+        let all = instancesOf[ci]
+        guard striped[ci] else { return all }
         if let focus = b.focusSet { return all.filter { $0.set == focus } }
         guard let set else { return all }
         return all.filter { $0.set == set }
     }
 
     private struct NearestKey: Hashable {
-        let component: ComponentID
+        let component: Int
         let machine: DomainID
-        let set: Int?
+        let set: Int
     }
     private var nearestCache: [NearestKey: Instance?] = [:]
 
     /// The instance nearest (by RTT) to `machine`, ties broken by placement order.
     func nearest(_ c: ComponentID, from machine: DomainID, set: Int?) -> Instance? {
-        let key = NearestKey(component: c, machine: machine, set: b.isStriped(c) ? set : nil)
+        componentIndex[c].flatMap { nearest(index: $0, from: machine, set: set) }
+    }
+
+    func nearest(index ci: Int, from machine: DomainID, set: Int?) -> Instance? {
+        let key = NearestKey(component: ci, machine: machine, set: striped[ci] ? (set ?? -1) : -1)
         if let cached = nearestCache[key] { return cached }
         var best: (Instance, Double)?
-        for i in candidates(c, set: set) {
+        for i in candidates(index: ci, set: set) {
             let d = topology.rtt(machine, i.machine)
             if best == nil || d < best!.1 { best = (i, d) }
         }
@@ -169,14 +179,18 @@ private final class BuildState {
         return best?.0
     }
 
-    private var leaderCache: [String: Instance?] = [:]
+    private var leaderCache: [Int: Instance?] = [:]
 
     /// Where a store's writes go for requests of `set`: the `leader` domain's voter, else the first.
     func leader(of store: Store, set: Int?) -> Instance? {
-        let c = ComponentID(.store, store.name)
-        let cacheKey = b.isStriped(c) ? "\(store.name)#\(b.focusSet ?? set ?? -1)" : store.name
+        guard let ci = componentIndex[ComponentID(.store, store.name)] else { return nil }
+        return leader(of: store, index: ci, set: set)
+    }
+
+    func leader(of store: Store, index ci: Int, set: Int?) -> Instance? {
+        let cacheKey = ci * 1_000_003 + (striped[ci] ? (b.focusSet ?? set ?? -1) + 1 : 0)
         if let cached = leaderCache[cacheKey] { return cached }
-        let voters = candidates(c, set: set)
+        let voters = candidates(index: ci, set: set)
         var result = voters.first
         if let l = store.leader, let v = voters.first(where: { topology.contains(l.value, $0.machine) }) { result = v }
         leaderCache[cacheKey] = result
@@ -305,9 +319,9 @@ private final class BuildState {
 
     /// What a service's endpoints call, read and write, with tooltip text; the same for every node of the service.
     private struct ServiceSteps {
-        var calls: [(callee: ComponentID, style: EdgeStyle, text: String)] = []
-        var writes: [(store: Store, text: String)] = []
-        var reads: [(store: Store, atLeader: Bool, text: String)] = []
+        var calls: [(callee: Int, style: EdgeStyle, text: String)] = []
+        var writes: [(store: Store, index: Int, text: String)] = []
+        var reads: [(store: Store, index: Int, atLeader: Bool, text: String)] = []
     }
     private var stepsCache: [String: ServiceSteps] = [:]
 
@@ -327,7 +341,8 @@ private final class BuildState {
             }
         }
         var result = ServiceSteps()
-        for callee in byCallee.keys.sorted() where architecture.service(callee) != nil {
+        for callee in byCallee.keys.sorted() {
+            guard let calleeIndex = componentIndex[ComponentID(.service, callee)] else { continue }
             let calls = byCallee[callee]!
             let style: EdgeStyle = calls.contains { $0.1.isHard } ? .call : (calls.allSatisfy { $0.1.async } ? .async : .optional)
             let lines = calls.map { (endpoint, call) -> String in
@@ -337,16 +352,17 @@ private final class BuildState {
                 if call.async { opts.append("async") }
                 return "\(svc.name).\(endpoint) calls \(call.service).\(call.endpoint) (\(opts.joined(separator: ", ")))"
             }
-            result.calls.append((ComponentID(.service, callee), style, lines.joined(separator: "; ")))
+            result.calls.append((calleeIndex, style, lines.joined(separator: "; ")))
         }
         for storeName in Set(reads.keys).union(writes.keys).sorted() {
             guard let store = architecture.store(storeName) else { continue }
+            guard let storeIndex = componentIndex[ComponentID(.store, storeName)] else { continue }
             if let w = writes[storeName] {
-                result.writes.append((store, "\(w.map { "\(svc.name).\($0)" }.joined(separator: ", ")) write\(w.count == 1 ? "s" : "") \(storeName) at its leader"))
+                result.writes.append((store, storeIndex, "\(w.map { "\(svc.name).\($0)" }.joined(separator: ", ")) write\(w.count == 1 ? "s" : "") \(storeName) at its leader"))
             }
             for (endpoint, access) in reads[storeName] ?? [] {
                 let atLeader = !access.local && store.consistency.value == .strong
-                result.reads.append((store, atLeader, "\(svc.name).\(endpoint) reads \(storeName) " + (atLeader ? "at its leader" : "from the nearest replica")))
+                result.reads.append((store, storeIndex, atLeader, "\(svc.name).\(endpoint) reads \(storeName) " + (atLeader ? "at its leader" : "from the nearest replica")))
             }
         }
         stepsCache[svc.name] = result
@@ -356,14 +372,14 @@ private final class BuildState {
     private func addServiceEdges(_ drafts: inout EdgeDrafts, _ svc: Service, key: TopologySceneBuilder.NodeKey, machine: DomainID, set: Int?) {
         let steps = steps(of: svc)
         for call in steps.calls {
-            guard let t = nearest(call.callee, from: machine, set: set), let tk = self.key(of: t), tk != key else { continue }
+            guard let t = nearest(index: call.callee, from: machine, set: set), let tk = self.key(of: t), tk != key else { continue }
             drafts.add(call.style, from: key, to: tk, call.text)
         }
         for write in steps.writes {
-            if let l = leader(of: write.store, set: set), let lk = self.key(of: l) { drafts.add(.call, from: key, to: lk, write.text) }
+            if let l = leader(of: write.store, index: write.index, set: set), let lk = self.key(of: l) { drafts.add(.call, from: key, to: lk, write.text) }
         }
         for read in steps.reads {
-            let target = read.atLeader ? leader(of: read.store, set: set) : nearest(ComponentID(.store, read.store.name), from: machine, set: set)
+            let target = read.atLeader ? leader(of: read.store, index: read.index, set: set) : nearest(index: read.index, from: machine, set: set)
             if let t = target, let tk = self.key(of: t) { drafts.add(.call, from: key, to: tk, read.text) }
         }
     }
