@@ -58,10 +58,9 @@ struct ArchitectureBuilder {
                 description = c.string("a description in quotes", example: "description \"Online shop\"")?.value
                 c.finish(usage: "description \"text\"")
             case "slo":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                slo = c.percentage("an availability target", example: "slo 99.95%")
-                c.finish(usage: "slo 99.95%")
+                tracker.single(s, usage: "slo 99.95%") { c in
+                    slo = c.percentage("an availability target", example: "slo 99.95%")
+                }
             case "survive":
                 guard tracker.first(s), sink.noBlock(s) else { continue }
                 var c = ArgumentCursor(s, sink: sink)

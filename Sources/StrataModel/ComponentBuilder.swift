@@ -121,23 +121,20 @@ struct ComponentBuilder {
         for s in block.statements {
             switch s.keyword {
             case "engine":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["envoy", "nginx"], what: "a gateway engine") { engine = GatewayEngine(rawValue: w.value)! }
-                c.finish(usage: "engine envoy")
+                tracker.single(s, usage: "engine envoy") { c in
+                    if let w = c.choice(["envoy", "nginx"], what: "a gateway engine") { engine = GatewayEngine(rawValue: w.value)! }
+                }
             case "replicas":
                 guard tracker.first(s, key: "placement") else { continue }
                 placement = replicas(s)
             case "auth":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["jwt", "api-key", "none"], what: "an authentication mode") { auth = Located(AuthMode(rawValue: w.value)!, w.span) }
-                c.finish(usage: "auth jwt")
+                tracker.single(s, usage: "auth jwt") { c in
+                    if let w = c.choice(["jwt", "api-key", "none"], what: "an authentication mode") { auth = Located(AuthMode(rawValue: w.value)!, w.span) }
+                }
             case "rate-limit":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                rateLimit = c.rate("a rate limit", example: "rate-limit 2000/s")?.value
-                c.finish(usage: "rate-limit 2000/s")
+                tracker.single(s, usage: "rate-limit 2000/s") { c in
+                    rateLimit = c.rate("a rate limit", example: "rate-limit 2000/s")?.value
+                }
             case "route":
                 if let r = route(s) {
                     if let dup = routes.first(where: { $0.prefix == r.prefix }) {
@@ -221,15 +218,13 @@ struct ComponentBuilder {
         for s in block.statements {
             switch s.keyword {
             case "mode":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["registry", "mesh"], what: "a discovery mode") { mode = Located(DiscoveryMode(rawValue: w.value)!, w.span) }
-                c.finish(usage: "mode registry")
+                tracker.single(s, usage: "mode registry") { c in
+                    if let w = c.choice(["registry", "mesh"], what: "a discovery mode") { mode = Located(DiscoveryMode(rawValue: w.value)!, w.span) }
+                }
             case "engine":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["etcd", "consul", "envoy"], what: "a discovery engine") { engine = Located(DiscoveryEngine(rawValue: w.value)!, w.span) }
-                c.finish(usage: "engine etcd")
+                tracker.single(s, usage: "engine etcd") { c in
+                    if let w = c.choice(["etcd", "consul", "envoy"], what: "a discovery engine") { engine = Located(DiscoveryEngine(rawValue: w.value)!, w.span) }
+                }
             case "replicas":
                 guard tracker.first(s, key: "placement") else { continue }
                 placement = replicas(s)

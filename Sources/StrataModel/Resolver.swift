@@ -58,6 +58,15 @@ struct StatementTracker {
     }
 
     func span(of key: String) -> Span? { seen[key] }
+
+    /// Reads a single-valued statement: reports a repeat or a stray block, lets `read` consume the
+    /// arguments, then reports leftovers against `usage`.
+    mutating func single(_ statement: Statement, usage: String, _ read: (inout ArgumentCursor) -> Void) {
+        guard first(statement), sink.noBlock(statement) else { return }
+        var cursor = ArgumentCursor(statement, sink: sink)
+        read(&cursor)
+        cursor.finish(usage: usage)
+    }
 }
 
 extension DiagnosticSink {

@@ -31,10 +31,9 @@ extension ComponentBuilder {
                 key = c.string("the request header that partitions state", example: "key \"x-user-id\"")
                 c.finish(usage: "key \"x-user-id\"")
             case "cap":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["ap", "cp"], what: "a CAP claim") { cap = Located(CAPClaim(rawValue: w.value)!, w.span) }
-                c.finish(usage: "cap ap")
+                tracker.single(s, usage: "cap ap") { c in
+                    if let w = c.choice(["ap", "cp"], what: "a CAP claim") { cap = Located(CAPClaim(rawValue: w.value)!, w.span) }
+                }
             case "replicas":
                 guard tracker.first(s, key: "placement") else { continue }
                 placement = replicas(s)
@@ -42,15 +41,13 @@ extension ComponentBuilder {
                 guard tracker.first(s, key: "placement") else { continue }
                 if let (a, p) = scale(s) { autoscale = a; placement = p }
             case "capacity":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                capacity = c.rate("the requests one instance can serve", example: "capacity 800/s")
-                c.finish(usage: "capacity 800/s")
+                tracker.single(s, usage: "capacity 800/s") { c in
+                    capacity = c.rate("the requests one instance can serve", example: "capacity 800/s")
+                }
             case "load":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                load = c.rate("the peak load over all sets", example: "load 5000/s")
-                c.finish(usage: "load 5000/s")
+                tracker.single(s, usage: "load 5000/s") { c in
+                    load = c.rate("the peak load over all sets", example: "load 5000/s")
+                }
             case "endpoint":
                 guard let e = endpoint(s, service: name.value) else { continue }
                 if let dup = endpoints.first(where: { $0.name == e.name }) {
@@ -105,15 +102,13 @@ extension ComponentBuilder {
         for s in statement.block?.statements ?? [] {
             switch s.keyword {
             case "budget":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                budget = c.duration("a latency budget", example: "budget 400ms")
-                c.finish(usage: "budget 400ms")
+                tracker.single(s, usage: "budget 400ms") { c in
+                    budget = c.duration("a latency budget", example: "budget 400ms")
+                }
             case "slo":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                slo = c.percentage("an availability target", example: "slo 99.99%")
-                c.finish(usage: "slo 99.99%")
+                tracker.single(s, usage: "slo 99.99%") { c in
+                    slo = c.percentage("an availability target", example: "slo 99.99%")
+                }
             case "idempotent":
                 guard tracker.first(s), sink.noBlock(s) else { continue }
                 var c = ArgumentCursor(s, sink: sink)
@@ -211,10 +206,9 @@ extension ComponentBuilder {
         for s in block.statements {
             switch s.keyword {
             case "engine":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                engine = c.name("a storage engine")?.value
-                c.finish(usage: "engine postgres")
+                tracker.single(s, usage: "engine postgres") { c in
+                    engine = c.name("a storage engine")?.value
+                }
             case "consistency":
                 guard tracker.first(s), sink.noBlock(s) else { continue }
                 var c = ArgumentCursor(s, sink: sink)
@@ -233,10 +227,9 @@ extension ComponentBuilder {
                 guard tracker.first(s, key: "placement") else { continue }
                 placement = replicas(s)
             case "replication":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["sync", "async"], what: "a replication mode") { replication = Located(Replication(rawValue: w.value)!, w.span) }
-                c.finish(usage: "replication sync")
+                tracker.single(s, usage: "replication sync") { c in
+                    if let w = c.choice(["sync", "async"], what: "a replication mode") { replication = Located(Replication(rawValue: w.value)!, w.span) }
+                }
             case "quorum":
                 guard tracker.first(s), sink.noBlock(s) else { continue }
                 var c = ArgumentCursor(s, sink: sink)
@@ -249,10 +242,9 @@ extension ComponentBuilder {
                 if read == nil, write == nil, !c.failed { c.missing("`read N` and/or `write N`", example: "quorum read 2 write 2") }
                 if !c.failed { quorum = (read, write, s.headSpan) }
             case "leader":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                leader = domainReference(&c, what: "the domain where writes go")
-                c.finish(usage: "leader DOMAIN")
+                tracker.single(s, usage: "leader DOMAIN") { c in
+                    leader = domainReference(&c, what: "the domain where writes go")
+                }
             case "shards":
                 guard tracker.first(s), sink.noBlock(s) else { continue }
                 var c = ArgumentCursor(s, sink: sink)

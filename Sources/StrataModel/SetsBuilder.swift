@@ -85,10 +85,9 @@ struct SetsBuilder {
                 }
                 c.finish(usage: kind.value == "header" ? "route header \"NAME\" hash" : "route cookie \"NAME\"")
             case "failover":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                if let w = c.choice(["nearest", "none"], what: "a failover policy") { failover = Failover(rawValue: w.value)! }
-                c.finish(usage: "failover nearest")
+                tracker.single(s, usage: "failover nearest") { c in
+                    if let w = c.choice(["nearest", "none"], what: "a failover policy") { failover = Failover(rawValue: w.value)! }
+                }
             case "allow":
                 if let a = sink.allow(s) { allows.append(a) }
             default:
@@ -139,10 +138,9 @@ struct AccessBuilder {
         for s in sink.requireBlock(statement, example: "access { regional nearest }")?.statements ?? [] {
             switch s.keyword {
             case "regional":
-                guard tracker.first(s), sink.noBlock(s) else { continue }
-                var c = ArgumentCursor(s, sink: sink)
-                regional = c.choice(["nearest"], what: "a regional routing policy") != nil
-                c.finish(usage: "regional nearest")
+                tracker.single(s, usage: "regional nearest") { c in
+                    regional = c.choice(["nearest"], what: "a regional routing policy") != nil
+                }
             case "cdn":
                 if let rule = cdnRule(s) { cdn.append(rule) }
             case "allow":

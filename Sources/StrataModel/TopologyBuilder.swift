@@ -146,10 +146,9 @@ struct TopologyBuilder {
                 sink.unknownStatement(s, in: "a rack", accepted: ["machines"])
                 continue
             }
-            guard tracker.first(s), sink.noBlock(s) else { continue }
-            var c = ArgumentCursor(s, sink: sink)
-            result = c.integer("the number of machines", in: 1...TopologyBuilder.maxCount, example: "machines 8")?.value
-            c.finish(usage: "machines N")
+            tracker.single(s, usage: "machines N") { c in
+                result = c.integer("the number of machines", in: 1...TopologyBuilder.maxCount, example: "machines 8")?.value
+            }
         }
         return result
     }
