@@ -131,27 +131,6 @@ enum GatewayTestSupport {
             if artifact.executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path) }
         }
     }
-
-    /// `diff -u` of a golden and the generated text, for failure messages.
-    static func diff(golden: URL, generated: [UInt8]) -> String {
-        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("strata-gw-generated-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        guard (try? Data(generated).write(to: temporary)) != nil, let diff = tool("diff"),
-              let result = try? run(diff, ["-u", golden.path, temporary.path]) else {
-            return "(no diff available)"
-        }
-        let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
-        return lines.prefix(80).joined(separator: "\n") + (lines.count > 80 ? "\n… (\(lines.count - 80) more lines)" : "")
-    }
-
-    static func files(under root: URL) -> Set<String> {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        var result: Set<String> = []
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            result.insert(String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1)))
-        }
-        return result
-    }
 }
 
 /// The `envoy`, `nginx`, `registry` and `report` output for specs/shop.strata, compared whole-file with
@@ -163,42 +142,8 @@ enum GatewayTestSupport {
 
     @Test func shopMatchesTheGoldens() throws {
         let artifacts = try GatewayTestSupport.build(Self.specPath)
-        let recording = ProcessInfo.processInfo.environment["STRATA_RECORD"] == "1"
-        let fm = FileManager.default
-        let goldens = GatewayTestSupport.goldens
-        for artifact in artifacts where !GatewayTestSupport.notGolden.contains(artifact.path) {
-            let golden = goldens.appendingPathComponent(artifact.path)
-            if recording {
-                try fm.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(artifact.contents).write(to: golden)
-                continue
-            }
-            guard let existing = fm.contents(atPath: golden.path) else {
-                Issue.record("missing golden \(artifact.path); record it with STRATA_RECORD=1 and review it")
-                continue
-            }
-            if [UInt8](existing) != artifact.contents {
-                Issue.record("""
-                    \(artifact.path) differs from its golden (re-record with STRATA_RECORD=1 if intended):
-                    \(GatewayTestSupport.diff(golden: golden, generated: artifact.contents))
-                    """)
-            }
-        }
-        // A golden nobody generates any more is stale.
-        let generated = Set(artifacts.map(\.path)).subtracting(GatewayTestSupport.notGolden)
-        for folder in GatewayTestSupport.goldenFolders {
-            let root = goldens.appendingPathComponent(folder)
-            for stale in GatewayTestSupport.files(under: root).map({ folder + "/" + $0 }).filter({ !generated.contains($0) }).sorted() {
-                if recording {
-                    try fm.removeItem(at: goldens.appendingPathComponent(stale))
-                } else {
-                    Issue.record("golden \(stale) is no longer generated; re-record with STRATA_RECORD=1")
-                }
-            }
-        }
-        if recording {
-            Issue.record("STRATA_RECORD=1: re-recorded \(generated.count) goldens under \(goldens.path); unset STRATA_RECORD to compare")
-        }
+        let files = artifacts.filter { !GatewayTestSupport.notGolden.contains($0.path) }.map { ($0.path, $0.contents) }
+        try GoldenFiles.compare(files, goldens: GatewayTestSupport.goldens, folders: GatewayTestSupport.goldenFolders)
     }
 
     @Test func shopHasTheExpectedFiles() throws {

@@ -23,42 +23,8 @@ import Testing
 
     @Test func shopMatchesTheGoldens() throws {
         let artifacts = try Self.generate(Self.specPath)
-        let recording = ProcessInfo.processInfo.environment["STRATA_RECORD"] == "1"
-        let fm = FileManager.default
-        var expectedPaths: Set<String> = []
-        for artifact in artifacts {
-            let relative = String(try #require(artifact.path.split(separator: "/", maxSplits: 1).last))
-            #expect(artifact.path == "services/" + relative)
-            expectedPaths.insert(relative)
-            let golden = Self.goldens.appendingPathComponent(relative)
-            if recording {
-                try fm.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(artifact.contents).write(to: golden)
-                continue
-            }
-            guard let existing = fm.contents(atPath: golden.path) else {
-                Issue.record("missing golden \(relative); record it with STRATA_RECORD=1 and review it")
-                continue
-            }
-            if [UInt8](existing) != artifact.contents {
-                Issue.record("""
-                    \(relative) differs from its golden (re-record with STRATA_RECORD=1 if intended):
-                    \(Self.diff(golden: golden, generated: artifact.contents))
-                    """)
-            }
-        }
-        // A golden nobody generates any more is stale.
-        let onDisk = Self.files(under: Self.goldens)
-        for stale in onDisk.subtracting(expectedPaths).sorted() {
-            if recording {
-                try fm.removeItem(at: Self.goldens.appendingPathComponent(stale))
-            } else {
-                Issue.record("golden \(stale) is no longer generated; re-record with STRATA_RECORD=1")
-            }
-        }
-        if recording {
-            Issue.record("STRATA_RECORD=1: re-recorded \(artifacts.count) goldens under \(Self.goldens.path); unset STRATA_RECORD to compare")
-        }
+        for artifact in artifacts { #expect(artifact.path.hasPrefix("services/")) }
+        try GoldenFiles.compare(artifacts.map { (String($0.path.dropFirst("services/".count)), $0.contents) }, goldens: Self.goldens)
     }
 
     @Test func outputIsDeterministic() throws {
@@ -91,40 +57,5 @@ import Testing
         #expect(main.contains("inProcess: true"))
         let package = String(decoding: try #require(hr.first { $0.path == "services/Package.swift" }).contents, as: UTF8.self)
         #expect(package.contains(".executable(name: \"hr\", targets: [\"HrMonolith\"])"))
-    }
-
-    static func files(under root: URL) -> Set<String> {
-        var result: Set<String> = []
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return result }
-        let prefix = root.standardizedFileURL.path + "/"
-        for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
-            let path = url.standardizedFileURL.path
-            if path.contains("/.build/") || path.contains("/.swiftpm/") || path.hasSuffix("Package.resolved") { continue }
-            if path.hasPrefix(prefix) { result.insert(String(path.dropFirst(prefix.count))) }
-        }
-        return result
-    }
-
-    /// `git diff --no-index` between the golden and the generated text, or the first differing line without git.
-    static func diff(golden: URL, generated: [UInt8]) -> String {
-        let temporary = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("strata-golden-\(UUID().uuidString)-" + golden.lastPathComponent)
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        if (try? Data(generated).write(to: temporary)) != nil {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "diff", "--no-index", "--no-color", "--", golden.path, temporary.path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            if (try? process.run()) != nil {
-                let output = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                if !output.isEmpty { return String(decoding: output, as: UTF8.self) }
-            }
-        }
-        let old = String(decoding: (FileManager.default.contents(atPath: golden.path) ?? Data()), as: UTF8.self).components(separatedBy: "\n")
-        let new = String(decoding: generated, as: UTF8.self).components(separatedBy: "\n")
-        let line = (0..<min(old.count, new.count)).first { old[$0] != new[$0] } ?? min(old.count, new.count)
-        return "first difference at line \(line + 1):\n- \(line < old.count ? old[line] : "<end>")\n+ \(line < new.count ? new[line] : "<end>")"
     }
 }
