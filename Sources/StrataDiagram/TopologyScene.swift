@@ -706,7 +706,7 @@ private final class BuildState {
 extension BuildState {
     func makeScene() -> Scene {
         let a = architecture
-        let title = "\(a.name) — " + (b.focusSet.map { "set \(a.sets[$0].name)" } ?? "topology")
+        let title = "\(a.name) — " + (b.focusSet.map { a.striping.declared ? "set \(a.sets[$0].name)" : "set \(a.sets[$0].name) (no sets declared: the whole system)" } ?? "topology")
         var facts: [String] = ["survive \(a.survive)"]
         if let slo = a.slo { facts.append("slo \(formatPercent(slo.value))") }
         if a.striping.declared {

@@ -11,13 +11,13 @@ struct Diagram: ParsableCommand {
         abstract: "Draw an architecture as SVG for design reviews (or export it as DOT or Mermaid).",
         discussion: """
             Views:
-              topology      failure domains as columns (region, city, IDC), tiers as rows, each \
-            set boxed inside its domain, shared components beneath; replicas in one column \
-            collapse into one box marked ×N (default)
-              calls         the endpoint call graph, rows by call depth, with the p99 cost of \
-            every hop from the latency model
-              set NAME      one set in detail: its domain down to racks, its own instances, and \
-            the shared components it depends on
+              topology    failure domains as columns, tiers as rows, sets boxed (default)
+              calls       the endpoint call graph, with the p99 cost of every hop
+              set NAME    one set in detail: its domain down to racks, and what it uses
+
+            In the topology, identical replicas in one column collapse into one box \
+            marked ×N; what each set owns is drawn inside its set box, what the sets \
+            share beneath it.
 
             The layout is structural and deterministic: the same spec always gives the same \
             bytes, whatever the order of its declarations. The checker's findings appear as \
