@@ -53,6 +53,11 @@ struct Decorations {
     /// (under it when narrow or `stacked`); returns the box covering both.
     mutating func place(left x0: Double, top: Double, width available: Double, stacked: Bool, texts: inout [DiagramText]) -> Rect {
         let pad = Decorations.padding
+        // Nothing drawn, nothing to explain: no legend (an empty rectangle at the corner).
+        guard !items.isEmpty else {
+            legendRect = Rect(x: x0, y: top, width: 0, height: 0)
+            return legendRect
+        }
         texts.append(DiagramText("Legend", role: .legendHeading, size: 12, bold: true, x: x0 + pad, baseline: top + pad + 12, owner: "legend"))
         var columnX = x0 + pad
         var maxY = top + pad + 18

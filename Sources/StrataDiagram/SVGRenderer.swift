@@ -68,7 +68,7 @@ public struct SVGRenderer: Sendable {
             w.close("g")
         }
 
-        legend(&w, d, texts(of: "legend"))
+        if !d.legend.isEmpty { legend(&w, d, texts(of: "legend")) }
         if let panel = d.findingsRect {
             w.open("g", ["id": "findings", "class": "findings"])
             w.element("title", text: "Findings of the checker, numbered as the badges on the diagram")

@@ -67,9 +67,132 @@ func views(of a: Architecture) -> [DiagramOptions] {
     return result
 }
 
+/// Small specs for layouts the examples do not exercise: machine-level sets, sets at two levels
+/// (a city and a rack), nothing placed at all. Drawn and checked like the specs in specs/.
+let edgeCaseSpecs: [(name: String, text: String)] = [
+    ("edge/machine-sets", """
+    architecture cells {
+      survive machine
+      topology {
+        region r {
+          city c {
+            idc i1 { rack a { machines 3 } }
+            idc i2 { rack b { machines 2 } }
+          }
+        }
+      }
+      sets {
+        stripe machine
+        route header "x-id" hash
+        failover nearest
+      }
+      gateway gw {
+        replicas 1 per set
+        auth jwt
+        rate-limit 10/s
+        route "/x" -> svc
+      }
+      service svc {
+        replicas 1 per set
+        endpoint get GET "/x/{id}" {
+          budget 50ms
+          work 1ms
+          read db
+        }
+      }
+      store db {
+        engine redis
+        consistency eventual
+        replicas 2 across idc
+        replication async
+      }
+    }
+    """),
+    ("edge/mixed-set-levels", """
+    architecture mixed {
+      survive idc
+      topology {
+        region east {
+          city a {
+            idc a1 { racks 2 }
+            idc a2 { racks 2 }
+          }
+          city b {
+            idc b1 { rack x; rack y }
+          }
+        }
+        region west {
+          city w { idc w1 { racks 1 } }
+        }
+      }
+      sets {
+        set big in a
+        set small in x
+        route cookie "s"
+        failover none
+      }
+      gateway gw {
+        replicas 2 per set
+        auth jwt
+        rate-limit 10/s
+        route "/s" -> svc
+      }
+      discovery {
+        mode registry
+        engine consul
+        replicas 3 across city
+      }
+      service svc {
+        replicas 2 per set
+        endpoint get GET "/s" {
+          budget 500ms
+          work 1ms
+          call other.run timeout 100ms
+          write db
+        }
+      }
+      service other {
+        replicas 1 in w1
+        endpoint run POST "/internal/run" {
+          budget 100ms
+          work 1ms
+        }
+      }
+      store db {
+        engine postgres
+        consistency strong
+        replicas 3 across idc
+        replication sync
+      }
+    }
+    """),
+    ("edge/nothing-placed", """
+    architecture bare {
+      topology {
+        region r {
+          city c {
+            idc i1 { racks 1 }
+          }
+        }
+      }
+    }
+    """),
+]
+
 /// Every view of every spec, drawn once per test run.
 let renderedViews: [Rendered] = {
     var result: [Rendered] = []
+    for (name, text) in edgeCaseSpecs {
+        guard let checked = check(text: text, path: name + ".strata") else {
+            print("note: edge-case spec \(name) does not compile")
+            continue
+        }
+        let count = checked.findings.filter { $0.suppression == nil }.count
+        for options in views(of: checked.architecture) {
+            guard let d = try? DiagramBuilder.build(checked.architecture, findings: checked.findings, options: options) else { continue }
+            result.append(Rendered(spec: name, options: options, diagram: d, svg: SVGRenderer().render(d), findingCount: count))
+        }
+    }
     for path in specPaths {
         guard let checked = check(path: path) else { continue }
         let count = checked.findings.filter { $0.suppression == nil }.count
