@@ -162,10 +162,25 @@ private struct LayoutWork {
         }
     }
 
-    /// The gap beside the target on the source's side (right of it when they share a slot).
-    private func near(target t: Int, from s: Int) -> Int { s < t ? t : t + 1 }
+    /// The gap beside the target on the source's side; when they share a slot, the side with fewer
+    /// container borders to cross (the right on a tie).
+    private mutating func near(target t: Int, from s: Int) -> Int { s < t ? t : (s > t ? t + 1 : quieterSide(of: t)) }
     /// The gap beside the source on the target's side.
-    private func near(source s: Int, to t: Int) -> Int { s < t ? s + 1 : (s > t ? s : s + 1) }
+    private mutating func near(source s: Int, to t: Int) -> Int { s < t ? s + 1 : (s > t ? s : quieterSide(of: s)) }
+
+    /// Container borders in each gap (closing on its left, opening on its right).
+    lazy var bordersInGap: [Int: Int] = {
+        var count: [Int: Int] = [:]
+        for c in scene.containers {
+            count[c.slots.lowerBound, default: 0] += 1
+            count[c.slots.upperBound + 1, default: 0] += 1
+        }
+        return count
+    }()
+
+    private mutating func quieterSide(of slot: Int) -> Int {
+        (bordersInGap[slot] ?? 0) < (bordersInGap[slot + 1] ?? 0) ? slot : slot + 1
+    }
 
     // MARK: Ports
 
@@ -408,10 +423,12 @@ private struct LayoutWork {
         for k in 0...slotCount {
             let lanes = gapLanes[k] ?? 0
             let laneWidth = bandHeight(lanes)
-            var used = rightZone[k] + laneWidth + openZone[k]
+            // Borders closing and borders opening in one gap stay apart even without lanes between them.
+            let apart = rightZone[k] > 0 && openZone[k] > 0 && laneWidth == 0 ? Metrics.pad : 0
+            var used = rightZone[k] + laneWidth + apart + openZone[k]
             let extra = max(0, Metrics.minGap - used)
             used += extra
-            gapLaneStart[k] = x + rightZone[k] + extra / 2
+            gapLaneStart[k] = x + rightZone[k] + (extra + apart) / 2
             x += used
             if k < slotCount {
                 slotLeft[k] = x
@@ -438,8 +455,9 @@ private struct LayoutWork {
             let a = bandHeight(bandLanes[Band(gutter: g, kind: 0)] ?? 0)
             let r = bandHeight(bandLanes[Band(gutter: g, kind: 1)] ?? 0)
             let b = bandHeight(bandLanes[Band(gutter: g, kind: 2)] ?? 0)
+            let apart = closeZone[g] > 0 && headZone[g] > 0 && a + r == 0 ? Metrics.pad : 0
             var used = tagBelow[g] + closeZone[g] + a + r + headZone[g] + b + tagAbove[g]
-            let extra = g == 0 || g == lineCount ? 0 : max(0, Metrics.minGutter - used)
+            let extra = (g == 0 || g == lineCount ? 0 : max(0, Metrics.minGutter - used)) + apart
             used += extra
             closeStart[g] = y + tagBelow[g]
             aStart[g] = closeStart[g] + closeZone[g] + extra

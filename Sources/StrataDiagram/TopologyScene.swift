@@ -608,7 +608,7 @@ private final class BuildState {
             let slots = columnStart[col]...(columnStart[col] + columnSlots[col] - 1)
             _ = add(SceneContainer(id: "c.outside", kind: .outside, label: "outside set \(focusName!)",
                                    tooltip: "Shared components set \(focusName!) depends on that run outside its domain",
-                                   slots: slots, lines: domainLines, parent: nil))
+                                   slots: slots, lines: sharedLines ?? domainLines, parent: nil))
         }
 
         // Edges.
