@@ -564,13 +564,10 @@ struct SpatialIndex {
     }
 }
 
-/// CPU seconds used by this process so far.
+/// CPU seconds used by the calling thread so far. The thread's own clock, not the process's: tests of
+/// other suites run in parallel in the same process and must not count (the render is synchronous).
 func cpuSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Darwin)
-    getrusage(RUSAGE_SELF, &usage)
-    #else
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #endif
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
