@@ -136,6 +136,7 @@ public struct SchemeColors: Sendable {
         setTabFill: OkabeIto.skyBlue.over(RGB(0x16181C), alpha: 0.22), panelFill: RGB(0x1D2025), panelStroke: RGB(0x4A4F57),
         tagFill: RGB(0x16181C))
 
+    /// The colours of a scheme.
     public static func of(_ scheme: ColorScheme) -> SchemeColors { scheme == .light ? light : dark }
 
     /// Every (text colour, background) pair the renderer draws text with, named for test messages.

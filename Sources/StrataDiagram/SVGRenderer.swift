@@ -16,6 +16,7 @@ public struct SVGRenderer: Sendable {
     /// The font stack: DejaVu Sans (whose metrics size the boxes) first, then narrower fallbacks.
     public static let fontFamily = "'DejaVu Sans', 'Bitstream Vera Sans', 'Segoe UI', Helvetica, Arial, sans-serif"
 
+    /// The SVG document of a laid-out diagram.
     public func render(_ d: Diagram) -> String {
         var w = XMLWriter(capacity: 4096 + d.nodes.count * 600 + d.edges.count * 400)
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")

@@ -116,8 +116,8 @@ struct Scene {
     }
 }
 
-/// The same-height gap structure the layout needs for nested containers: which
-/// container encloses which (explicit, so that equal grid ranges still nest).
+/// Nesting, as the layout needs it: containers name their parent explicitly,
+/// so that two containers over the same grid cells still nest.
 extension Scene {
     /// Depth of every container (0 for top-level ones).
     var containerDepths: [Int] {

@@ -32,6 +32,7 @@ struct ContainmentTree {
 public struct DOTExporter: Sendable {
     public init() {}
 
+    /// The DOT text: one cluster per container, nested; node shapes and edge styles as in the SVG.
     public func export(_ d: Diagram) -> String {
         let tree = ContainmentTree(d)
         let colors = SchemeColors.light
@@ -105,6 +106,7 @@ public struct DOTExporter: Sendable {
 public struct MermaidExporter: Sendable {
     public init() {}
 
+    /// The Mermaid text: a top-down flowchart, one subgraph per container.
     public func export(_ d: Diagram) -> String {
         let tree = ContainmentTree(d)
         var out = "%% \(sanitizeComment(d.title)) — exported by strata diagram\n"
