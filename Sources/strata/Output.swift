@@ -1,4 +1,6 @@
+import ArgumentParser
 import StrataDiagnostics
+import StrataModel
 import StrataRules
 
 #if canImport(Glibc)
@@ -115,4 +117,26 @@ private func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws {
 /// `write(2)`, named apart from the `write` functions above that would shadow it.
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(descriptor, buffer, count)
+}
+
+/// Reading a spec for commands that need a resolved architecture (diagram, simulate).
+enum SpecInput {
+    /// Compiles `spec`. An unreadable file exits 2; a spec with errors prints them to standard
+    /// error, says that nothing was `done` (e.g. "drawn"), and exits 1.
+    static func architecture(_ spec: String, noColor: Bool, nothing done: String) throws -> (Compilation, Architecture) {
+        let compilation: Compilation
+        do {
+            compilation = try Compiler.compile(path: spec)
+        } catch {
+            Console.writeError("strata: error: cannot read \(spec): \(error)\n")
+            throw ExitCode(2)
+        }
+        guard let architecture = compilation.architecture, !compilation.hasErrors else {
+            let color = !noColor && Console.standardErrorWantsColor
+            Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(compilation.diagnostics))
+            Console.writeError("strata: error: \(spec) has errors; nothing was \(done)\n")
+            throw ExitCode(1)
+        }
+        return (compilation, architecture)
+    }
 }

@@ -68,19 +68,7 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let compilation: Compilation
-        do {
-            compilation = try Compiler.compile(path: spec)
-        } catch {
-            Console.writeError("strata: error: cannot read \(spec): \(error)\n")
-            throw ExitCode(2)
-        }
-        guard let architecture = compilation.architecture, !compilation.hasErrors else {
-            let color = !noColor && Console.standardErrorWantsColor
-            Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(compilation.diagnostics))
-            Console.writeError("strata: error: \(spec) has errors; nothing was simulated\n")
-            throw ExitCode(1)
-        }
+        let (_, architecture) = try SpecInput.architecture(spec, noColor: noColor, nothing: "simulated")
 
         var failed: [DomainID] = []
         for value in fail {
