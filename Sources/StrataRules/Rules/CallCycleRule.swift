@@ -17,8 +17,9 @@ enum CallCycleRule {
             var findings: [Finding] = []
             for cycle in graph.cycles() {
                 let members = Set(cycle)
-                // Report at the first call (in declaration order) that stays inside the cycle.
-                let from = cycle[0]
+                // Start at the alphabetically first endpoint of the cycle, so that the message and its
+                // place do not depend on declaration order; report at its first call into the cycle.
+                let from = cycle.min { graph.endpoints[$0] < graph.endpoints[$1] }!
                 guard let edge = graph.calls[from].first(where: { members.contains($0.callee) }) else { continue }
                 let chain = cyclePath(from: from, within: members, graph: graph).map { graph.endpoints[$0].description }
                 findings.append(Finding(
