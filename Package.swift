@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         // Benchmark driver (scripts/bench builds it in release mode).
-        .executableTarget(name: "strata-bench", dependencies: ["StrataSyntax", "StrataModel", "StrataDiagnostics", "StrataAnalysis", "StrataRules"]),
+        .executableTarget(name: "strata-bench", dependencies: ["StrataSyntax", "StrataModel", "StrataDiagnostics", "StrataAnalysis", "StrataRules", "StrataGen"]),
         .testTarget(name: "StrataDiagnosticsTests", dependencies: ["StrataDiagnostics"]),
         .testTarget(name: "StrataSyntaxTests", dependencies: ["StrataSyntax"]),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel", "StrataSyntax"]),

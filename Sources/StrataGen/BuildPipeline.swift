@@ -1,4 +1,6 @@
+import Dispatch
 import StrataDiagnostics
+import Synchronization
 import StrataModel
 import StrataRules
 
@@ -31,11 +33,17 @@ public struct BuildPipeline {
         let input = GenerationInput(architecture: architecture, specPath: specPath, check: report,
                                     templates: .standard(overrideDirectory: templatesDirectory),
                                     sources: checked.compilation.sources)
-        var all: [Artifact] = []
-        for generator in GeneratorRegistry.generators(for: targets) {
-            all += try generator.generate(input)
+        // Generators are independent: run them on every core, then join their artifacts in
+        // registry order so the result is the same as a sequential run.
+        let generators = GeneratorRegistry.generators(for: targets)
+        let results = Mutex([Int: Result<[Artifact], any Error>]())
+        DispatchQueue.concurrentPerform(iterations: generators.count) { index in
+            let result = Result { try generators[index].generate(input) }
+            results.withLock { $0[index] = result }
         }
-        return all
+        return try results.withLock { results in
+            try generators.indices.flatMap { index in try results[index]!.get() }
+        }
     }
 
     /// Runs the build of a checked spec into `outputDirectory`.

@@ -41,10 +41,14 @@ public struct OutputWriter {
             let exists = fileManager.fileExists(atPath: out.path)
             // 1. Assemble the new tree (only reads from the old one).
             var carried: [String] = []  // old paths moved in step 2
+            var createdFolders: Set<String> = []
             for a in artifacts.sorted(by: { $0.path < $1.path }) {
                 let old = out.appendingPathComponent(a.path)
                 let new = staging.appendingPathComponent(a.path)
-                try fileManager.createDirectory(at: new.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let folder = new.deletingLastPathComponent()
+                if createdFolders.insert(folder.path).inserted {
+                    try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+                }
                 if exists, fileManager.fileExists(atPath: old.path) {
                     if a.ownership == .userOwned {
                         carried.append(a.path)
@@ -57,10 +61,7 @@ public struct OutputWriter {
                         continue
                     }
                 }
-                guard fileManager.createFile(atPath: new.path, contents: Data(a.contents),
-                                             attributes: [.posixPermissions: a.executable ? 0o755 : 0o644]) else {
-                    throw GenerationError("cannot write \(new.path)")
-                }
+                try writeFile(new.path, a.contents, mode: a.executable ? 0o755 : 0o644)
                 summary.written.append(a.path)
             }
             let generated = Set(artifacts.filter { $0.ownership == .generated }.map(\.path))
@@ -102,6 +103,22 @@ public struct OutputWriter {
             }
             if !seen.insert(a.path).inserted { throw GenerationError("two artifacts have the path \(a.path)") }
         }
+    }
+
+    /// Writes a new file of the staging tree with exactly `mode` (whatever the umask). No per-file
+    /// rename or sync: the staging tree as a whole is what is swapped in.
+    func writeFile(_ path: String, _ contents: [UInt8], mode: mode_t) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw GenerationError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < contents.count {
+            let count = contents[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw GenerationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            offset += count
+        }
+        guard fchmod(fd, mode) == 0 else { throw GenerationError("cannot set the mode of \(path): \(String(cString: strerror(errno)))") }
     }
 
     func readManifest(_ out: URL) -> [String] {

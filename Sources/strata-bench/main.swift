@@ -14,6 +14,7 @@ import Darwin
 //
 //   strata-bench [N ...] [--runs R]     benchmark N services (default: 1000 10000)
 //   strata-bench --emit N FILE          write the generated N-service spec to FILE
+//   strata-bench --build N [--runs R]   generation time of every `strata build` target (BuildBenchmark.swift)
 //
 // Each size runs in a fresh child process so that its peak RSS is its own.
 // Aims (from the issue): ≥ 50 MB/s of spec text; 10,000 services in < 1 s and < 300 MB.
@@ -21,6 +22,7 @@ import Darwin
 let usage = """
     usage: strata-bench [N ...] [--runs R]
            strata-bench --emit N FILE
+           strata-bench --build N [--runs R]
     """
 
 /// The aims the front end is measured against.
@@ -216,6 +218,7 @@ func run(_ arguments: [String]) -> Int32 {
     var sizes: [Int] = []
     var runs: Int?
     var one: Int?
+    var build: Int?
     var rest = arguments[...]
     while let argument = rest.popFirst() {
         switch argument {
@@ -225,6 +228,9 @@ func run(_ arguments: [String]) -> Int32 {
         case "--runs":
             guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0 else { print(usage); return 2 }
             runs = value
+        case "--build":
+            guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0 else { print(usage); return 2 }
+            build = value
         case "--one":
             guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0 else { print(usage); return 2 }
             one = value
@@ -239,6 +245,7 @@ func run(_ arguments: [String]) -> Int32 {
             sizes.append(n)
         }
     }
+    if let build { return BuildBenchmark.run(services: build, runs: runs ?? 3) }
     if let one { return benchmark(services: one, runs: runs ?? 5) }
     if sizes.isEmpty { sizes = [1_000, 10_000] }
 

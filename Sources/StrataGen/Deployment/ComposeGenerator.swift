@@ -18,11 +18,11 @@ struct ComposeGenerator: Generator {
         let plan = DeploymentPlan(input.architecture)
         let compose = ComposeFile(plan: plan)
         var artifacts = [Artifact(path: "\(ComposeGenerator.root)/\(ComposeGenerator.fileName)",
-                                  contents: try YAMLWriter.file(header: input.header, documents: [compose.document()]))]
+                                  contents: YAMLWriter.file(header: input.header, documents: [compose.document()]))]
         for gateway in plan.gateways {
             let config = compose.proxyConfig(gateway).document()
             artifacts.append(Artifact(path: "\(ComposeGenerator.root)/\(ComposeFile.envoyConfigPath(gateway))",
-                                      contents: try YAMLWriter.file(header: input.header, documents: [config])))
+                                      contents: YAMLWriter.file(header: input.header, documents: [config])))
         }
         return artifacts
     }
@@ -197,7 +197,7 @@ struct ComposeFile {
 
     /// A value compose must take literally: `$` would start a variable, `$$` is a dollar sign.
     static func literal(_ value: String) -> String {
-        String(value.flatMap { $0 == "$" ? ["$", "$"] : [$0] })
+        value.utf8.contains(UInt8(ascii: "$")) ? value.replacingOccurrences(of: "$", with: "$$") : value
     }
 
     static func literal(_ value: YAMLValue) -> YAMLValue {

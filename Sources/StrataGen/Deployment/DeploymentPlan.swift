@@ -85,6 +85,8 @@ struct DeploymentPlan: Sendable {
     /// The Kubernetes namespace: the architecture's name.
     let namespace: String
     let workloads: [AppWorkload]
+    /// Indices into ``workloads`` per service they serve, in workload order.
+    private let workloadIndices: [String: [Int]]
     let gateways: [GatewayWorkload]
     let registries: [RegistryWorkload]
     let stores: [StorePlaceholder]
@@ -127,6 +129,11 @@ struct DeploymentPlan: Sendable {
             }
         }
         self.workloads = workloads
+        var workloadIndices: [String: [Int]] = [:]
+        for (index, workload) in workloads.enumerated() {
+            for service in workload.services { workloadIndices[service, default: []].append(index) }
+        }
+        self.workloadIndices = workloadIndices
 
         gateways = architecture.gateways.flatMap { gateway in
             let instances = architecture.instances[ComponentID(.gateway, gateway.name)] ?? []
@@ -177,7 +184,7 @@ struct DeploymentPlan: Sendable {
 
     /// The workloads serving `service`.
     func workloads(serving service: String) -> [AppWorkload] {
-        workloads.filter { $0.services.contains(service) }
+        (workloadIndices[service] ?? []).map { workloads[$0] }
     }
 
     /// Where a gateway sends a route's traffic, in priority order: its own set's workload first,

@@ -24,7 +24,7 @@ struct KubernetesGenerator: Generator {
         try KubernetesGenerator.checkUniqueNames(files)
         var artifacts: [Artifact] = []
         for file in files {
-            artifacts.append(Artifact(path: file.path, contents: try YAMLWriter.file(header: input.header, documents: file.documents)))
+            artifacts.append(Artifact(path: file.path, contents: YAMLWriter.file(header: input.header, documents: file.documents)))
         }
         return artifacts
     }

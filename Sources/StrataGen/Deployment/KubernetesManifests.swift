@@ -340,7 +340,7 @@ struct KubernetesManifests {
         let selector = self.selector(name: name, kind: .gateway, scope: g.scope)
         let labels = self.labels(name: name, kind: .gateway, scope: g.scope, object: g.name)
         let configName = KubernetesNames.join([g.name, "envoy"])
-        let config = try YAMLWriter.file(header: header, documents: [proxyConfig(g).document()])
+        let config = YAMLWriter.file(header: header, documents: [proxyConfig(g).document()])
         let secret = KubernetesNames.join([name, "auth"])
         var env: [YAMLValue] = []
         switch g.gateway.auth?.value ?? .none {

@@ -48,10 +48,10 @@ struct EnvoyConfigEmitter {
         case .none:
             break
         }
-        return CommentText.hashComment(lines) + (try document.serialized())
+        return CommentText.hashComment(lines) + YAMLWriter.document(document)
     }
 
-    var document: ConfigYAML {
+    var document: YAMLValue {
         .object([
             "node": .object(["id": .string(plan.stem), "cluster": .string(plan.gateway)]),
             "admin": .object(["address": socket(GatewayPlanner.host, plan.adminPort)]),
@@ -64,7 +64,7 @@ struct EnvoyConfigEmitter {
 
     // MARK: Listener
 
-    var listener: ConfigYAML {
+    var listener: YAMLValue {
         .object([
             "name": .string(plan.gateway),
             "address": socket(GatewayPlanner.host, plan.port),
@@ -94,8 +94,8 @@ struct EnvoyConfigEmitter {
 
     /// The Envoy routes of one spec route: one per form of its prefix on the wire, times two when retries
     /// differ by method.
-    func routes(_ route: RoutePlan) -> [ConfigYAML] {
-        Self.wirePrefixes(route.prefix).flatMap { prefix -> [ConfigYAML] in
+    func routes(_ route: RoutePlan) -> [YAMLValue] {
+        Self.wirePrefixes(route.prefix).flatMap { prefix -> [YAMLValue] in
             switch route.retry {
             case .connectionOnly:
                 return [envoyRoute(route, prefix: prefix, methods: nil, retryOn: Self.connectionRetryOn, retries: RetryPlan.connectionRetries)]
@@ -128,16 +128,16 @@ struct EnvoyConfigEmitter {
         return plain == encoded ? [plain] : [plain, encoded]
     }
 
-    func envoyRoute(_ route: RoutePlan, prefix: String, methods: [HTTPMethod]?, retryOn: String, retries: Int) -> ConfigYAML {
+    func envoyRoute(_ route: RoutePlan, prefix: String, methods: [HTTPMethod]?, retryOn: String, retries: Int) -> YAMLValue {
         let failover = (plan.upstreams.first { $0.service == route.service }?.tiers.count ?? 1) > 1
-        let headers: ConfigYAML? = methods.map { methods in
+        let headers: YAMLValue? = methods.map { methods in
             [.object([
                 "name": ":method",
                 "string_match": .object(["safe_regex": .object(["regex": .string("^(" + methods.map(\.rawValue).joined(separator: "|") + ")$")])]),
             ])]
         }
-        let perTry = route.timeoutMilliseconds.map { ConfigYAML.string(Self.duration(milliseconds: $0)) }
-        let total = route.timeoutMilliseconds.map { ConfigYAML.string(Self.duration(milliseconds: $0 * Double(route.attempts))) }
+        let perTry = route.timeoutMilliseconds.map { YAMLValue.string(Self.duration(milliseconds: $0)) }
+        let total = route.timeoutMilliseconds.map { YAMLValue.string(Self.duration(milliseconds: $0 * Double(route.attempts))) }
         return .object([
             "match": .object(["prefix": .string(prefix), "headers": headers]),
             "route": .object([
@@ -169,11 +169,11 @@ struct EnvoyConfigEmitter {
 
     // MARK: HTTP filters
 
-    var httpFilters: [ConfigYAML] {
-        var filters: [ConfigYAML] = []
+    var httpFilters: [YAMLValue] {
+        var filters: [YAMLValue] = []
         if let rate = plan.rateLimitPerSecond {
             let bucket = TokenBucket(perSecond: rate)
-            let always: ConfigYAML = .object(["numerator": 100, "denominator": "HUNDRED"])
+            let always: YAMLValue = .object(["numerator": 100, "denominator": "HUNDRED"])
             filters.append(.object([
                 "name": "envoy.filters.http.local_ratelimit",
                 "typed_config": .object([
@@ -238,9 +238,9 @@ struct EnvoyConfigEmitter {
 
     // MARK: Clusters
 
-    func cluster(_ upstream: UpstreamPlan) -> ConfigYAML {
+    func cluster(_ upstream: UpstreamPlan) -> YAMLValue {
         let largestTier = upstream.tiers.map(\.count).max() ?? 1
-        let endpoints: [ConfigYAML] = upstream.tiers.enumerated().map { priority, tier in
+        let endpoints: [YAMLValue] = upstream.tiers.enumerated().map { priority, tier in
             .object([
                 "priority": .int(priority),
                 "lb_endpoints": .list(tier.map { endpoint in
@@ -253,7 +253,7 @@ struct EnvoyConfigEmitter {
         }
         // Priority 0 keeps all traffic while any of its instances is healthy: the default overprovisioning
         // factor (140) would spill part of a set's traffic to other sets as soon as one instance failed.
-        let policy: ConfigYAML? = upstream.tiers.count > 1
+        let policy: YAMLValue? = upstream.tiers.count > 1
             ? .object(["overprovisioning_factor": .int(max(140, 100 * largestTier))]) : nil
         return .object([
             "name": .string(upstream.service),
@@ -286,7 +286,7 @@ struct EnvoyConfigEmitter {
 
     // MARK: Values
 
-    func socket(_ host: String, _ port: Int) -> ConfigYAML {
+    func socket(_ host: String, _ port: Int) -> YAMLValue {
         .object(["socket_address": .object(["address": .string(host), "port_value": .int(port)])])
     }
 

@@ -81,7 +81,7 @@ struct EtcdRegistryEmitter {
             "Start every member: ./start.sh [DATA_DIR]. This one alone: cd DATA_DIR && etcd --config-file \(member.name).conf.yaml",
             "data-dir is relative: it is created in the working directory.",
         ]
-        let document: ConfigYAML = .object([
+        let document: YAMLValue = .object([
             "name": .string(member.name),
             "data-dir": .string("\(member.name).etcd"),
             "listen-client-urls": .string(member.clientURL),
@@ -101,7 +101,7 @@ struct EtcdRegistryEmitter {
             "log-level": "warn",
             "log-outputs": ["stderr"],
         ])
-        return CommentText.hashComment(comments) + (try document.serialized())
+        return CommentText.hashComment(comments) + YAMLWriter.document(document)
     }
 
     // MARK: start.sh
@@ -263,10 +263,18 @@ struct EtcdRegistryEmitter {
 
     /// The registered JSON value of an instance (keys sorted).
     static func value(of instance: RegisteredInstance) throws -> String {
-        var object: [String: Any] = ["host": instance.host, "port": instance.port, "instance": instance.instance]
-        if let set = instance.set { object["set"] = set }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        let value = RegisteredValue(host: instance.host, port: instance.port, set: instance.set, instance: instance.instance)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The JSON value the generated runtime registers (`PeerInstance`); `set` is left out when nil.
+    private struct RegisteredValue: Encodable {
+        let host: String
+        let port: Int
+        let set: String?
+        let instance: String
     }
 }
 

@@ -1,0 +1,116 @@
+import Foundation
+import StrataGen
+import StrataModel
+import StrataRules
+import StrataSyntax
+
+/// `strata-bench --build N`: how long `strata build` takes to generate each target for an
+/// N-service spec, in memory, and to write every config target into a fresh folder.
+///
+/// The config targets are everything but `swift` (whose package is compiled by `swift build`
+/// afterwards) and `diagram` (measured by scripts/bench-diagram). Aim from the issue: every config
+/// target generated in under 2 s for 1,000 services.
+enum BuildBenchmark {
+    static let configTargets: [BuildTarget] = [.envoy, .nginx, .registry, .k8s, .compose, .report]
+    static let aimSeconds = 2.0
+
+    static func run(services: Int, runs: Int) -> Int32 {
+        let text = SpecGenerator(services: services).generate()
+        let bytes = Array(text.utf8)
+        let path = "bench-\(services).strata"
+        guard let spec = try? SpecLoader.load(path: path, read: { _ in bytes }) else {
+            print("strata-bench: cannot load the generated spec")
+            return 1
+        }
+        let clock = ContinuousClock()
+        var checked: CheckedSpec?
+        let checking = seconds(clock.measure { checked = Checker.check(Compiler.compile(spec)) })
+        guard let checked, let architecture = checked.compilation.architecture, let report = checked.report else {
+            print("strata-bench: the generated spec does not resolve")
+            return 1
+        }
+        let input = GenerationInput(architecture: architecture, specPath: path, check: report,
+                                    templates: .standard(overrideDirectory: nil), sources: checked.compilation.sources)
+
+        print("strata-bench --build: \(services) services (\(bytes.count) bytes); check took \(fixed(checking, 2)) s (not counted below)")
+        print("  generation in memory, median / min of \(runs) runs after one warm-up")
+        print(Table.row(["target", "files", "MB", "seconds"], widths: [10, 7, 8, 17]))
+        var configSeconds = 0.0
+        for target in BuildTarget.allCases {
+            let generators = GeneratorRegistry.generators(for: [target])
+            var artifacts: [Artifact] = []
+            var times: [Double] = []
+            do {
+                for run in 0...runs {
+                    var produced: [Artifact] = []
+                    var failure: Error?
+                    let t = seconds(clock.measure {
+                        do {
+                            for generator in generators { produced += try generator.generate(input) }
+                        } catch {
+                            failure = error
+                        }
+                    })
+                    if let failure { throw failure }
+                    if run > 0 { times.append(t) }
+                    artifacts = produced
+                }
+            } catch {
+                print("strata-bench: \(target.rawValue) failed: \(error)")
+                return 1
+            }
+            let megabytes = Double(artifacts.reduce(0) { $0 + $1.contents.count }) / 1_000_000
+            let config = configTargets.contains(target)
+            if config { configSeconds += median(times) }
+            print(Table.row([target.rawValue + (config ? "" : " *"), "\(artifacts.count)", fixed(megabytes, 1),
+                             "\(fixed(median(times), 3)) / \(fixed(times.min()!, 3))"], widths: [10, 7, 8, 17]))
+        }
+        print("  * not a config target: swift is compiled afterwards, diagram is measured by scripts/bench-diagram")
+
+        // Every config target as `strata build --targets ...` runs them after checking (generators
+        // in parallel), then written into a fresh folder.
+        let pipeline = BuildPipeline(targets: Set(configTargets))
+        var pipelineTimes: [Double] = []
+        var artifacts: [Artifact] = []
+        do {
+            for run in 0...runs {
+                var produced: [Artifact] = []
+                var failure: Error?
+                let t = seconds(clock.measure {
+                    do { produced = try pipeline.artifacts(for: checked, specPath: path) } catch { failure = error }
+                })
+                if let failure { throw failure }
+                if run > 0 { pipelineTimes.append(t) }
+                artifacts = produced
+            }
+        } catch {
+            print("strata-bench: the build pipeline failed: \(error)")
+            return 1
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-bench-build-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var written = 0
+        var writeFailure: Error?
+        let writing = seconds(clock.measure {
+            do { written = try OutputWriter().write(artifacts, to: folder).written.count } catch { writeFailure = error }
+        })
+        if let writeFailure {
+            print("strata-bench: writing failed: \(writeFailure)")
+            return 1
+        }
+        let generating = median(pipelineTimes)
+        print("config targets (\(configTargets.map(\.rawValue).joined(separator: ","))): one after the other \(fixed(configSeconds, 3)) s; "
+              + "as `strata build` runs them (in parallel) \(fixed(generating, 3)) s (min \(fixed(pipelineTimes.min()!, 3)))")
+        print("writing their \(written) files into a fresh folder: \(fixed(writing, 3)) s")
+        print("aim: every config target generated in < \(fixed(aimSeconds, 0)) s: \(generating < aimSeconds ? "met" : "MISSED")")
+        print("peak RSS \(fixed(peakRSSMegabytes(), 1)) MB")
+        return 0
+    }
+}
+
+extension Table {
+    /// A row of right-aligned cells of the given widths.
+    static func row(_ cells: [String], widths: [Int]) -> String {
+        zip(cells, widths).map { pad($0, $1) }.joined(separator: "  ")
+    }
+}
