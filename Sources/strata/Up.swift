@@ -59,6 +59,9 @@ struct Up: ParsableCommand {
     @Flag(help: "Do not run `swift build`: use the executables of a previous build.")
     var noBuild = false
 
+    @Flag(help: "Build and run the services optimised (`swift build -c release`): a slower first build, faster services.")
+    var release = false
+
     @Option(help: ArgumentHelp("Seconds to wait for each component to become ready.", valueName: "seconds"))
     var startTimeout: Int = 60
 
@@ -88,7 +91,7 @@ struct Up: ParsableCommand {
             throw ExitCode(1)
         }
         let work = URL(fileURLWithPath: directory ?? ".strata/up/\(architecture.name)").standardizedFileURL
-        let plan = UpPlan(architecture: architecture, work: work, proxy: proxy, scratchPath: scratchPath)
+        let plan = UpPlan(architecture: architecture, work: work, proxy: proxy, scratchPath: scratchPath, release: release)
 
         // 1. Tools, before spending minutes on a build.
         let missing = plan.missingTools()
@@ -116,7 +119,8 @@ struct Up: ParsableCommand {
         // 3. Compile the services, showing swift build's progress.
         if !noBuild {
             say("swift build of \(plan.servicesPackage.path) (the first build takes a few minutes)")
-            let status = Supervisor.runForeground(["swift", "build", "--package-path", plan.servicesPackage.path, "--scratch-path", plan.scratch.path])
+            let status = Supervisor.runForeground(["swift", "build", "--package-path", plan.servicesPackage.path, "--scratch-path", plan.scratch.path]
+                                                  + (release ? ["-c", "release"] : []))
             if signals.stopRequested { throw ExitCode(0) }
             guard status == 0 else {
                 Console.writeError("strata: error: swift build failed (exit \(status))\n")
@@ -270,8 +274,12 @@ struct UpPlan {
     let scratch: URL
     let proxy: Up.Proxy
 
-    init(architecture: Architecture, work: URL, proxy: Up.Proxy, scratchPath: String?) {
+    /// The build configuration folder the executables are in (`debug` or `release`).
+    let configuration: String
+
+    init(architecture: Architecture, work: URL, proxy: Up.Proxy, scratchPath: String?, release: Bool = false) {
         self.architecture = architecture
+        self.configuration = release ? "release" : "debug"
         self.work = work
         self.run = work.appendingPathComponent("run")
         self.servicesPackage = work.appendingPathComponent(SwiftServicesGenerator.root)
@@ -292,7 +300,7 @@ struct UpPlan {
     /// Every executable the instances run.
     var executables: [URL] {
         let products = architecture.style == .monolith ? [architecture.name] : architecture.services.map(\.name)
-        return products.map { scratch.appendingPathComponent("debug").appendingPathComponent($0) }
+        return products.map { scratch.appendingPathComponent(configuration).appendingPathComponent($0) }
     }
 
     /// Whether a registry runs: etcd discovery with generated member configurations.
@@ -392,7 +400,7 @@ struct UpPlan {
                 if let set { environment[Env.set] = set }
                 processes.append(UpProcess(
                     kind: .service, name: name, set: set,
-                    arguments: [scratch.appendingPathComponent("debug").appendingPathComponent(executable).path], environment: environment,
+                    arguments: [scratch.appendingPathComponent(configuration).appendingPathComponent(executable).path], environment: environment,
                     workingDirectory: run, log: run.appendingPathComponent("logs/\(name).log"), url: "http://127.0.0.1:\(port)",
                     probe: (port, RuntimeContract.readyPath), port: port, note: service.name))
             }

@@ -13,9 +13,13 @@
 #  4. strata up with nginx instead of Envoy: the same routing, and set failover (nginx's backup
 #     servers are one pool, so any other set may serve)
 #
+# Steps 3 and 4 run in a network namespace of their own (`unshare --net`, loopback up) when the
+# machine allows it, so that another run on the same machine cannot take the fixed local ports.
+#
 # Environment: STRATA_BIN (a built strata; default: build it into STRATA_SCRATCH, default .build-ci),
 # STRATA_SERVICES_CACHE (scratch of the services build, default /tmp/strata-services-cache),
-# STRATA_E2E_WORK (default /tmp/strata-e2e-shop), STRATA_E2E_TIMEOUT (seconds, default 2700).
+# STRATA_E2E_WORK (default /tmp/strata-e2e-shop), STRATA_E2E_TIMEOUT (seconds, default 2700),
+# STRATA_E2E_SHARED_NETWORK=1 (steps 3-4 on the machine's own loopback).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -101,11 +105,37 @@ stop_up() {
     log "everything stopped"
 }
 
-passed=0
+passed="${STRATA_E2E_PASSED:-0}"
 drive() {
     bounded python3 scripts/e2e/drive.py "$@"
     passed=$((passed + 1))
 }
+
+# Steps 3 and 4, on loopback.
+proof() {
+    # 3. Envoy.
+    start_up envoy
+    drive routing "$work"
+    drive kill "$work" sh-a KILL:users-sh-a-1 TERM:orders-sh-a-2
+    drive set-down "$work" sh-a nearest
+    stop_up
+
+    # 4. nginx: the same routing and failover with the other proxy.
+    start_up nginx
+    drive routing "$work"
+    drive set-down "$work" sh-b any
+    stop_up
+
+    log "end-to-end proof passed in $((SECONDS - started))s"
+    echo "e2e: $passed passed, 0 failed"
+}
+
+if [ "${1:-}" = "--proof" ]; then
+    # Re-run by the steps below inside a private network namespace.
+    strata="${STRATA_BIN:?}"
+    proof
+    exit 0
+fi
 
 # 1. Tools.
 ensure_e2e_tools || die "cannot install the tools the end-to-end proof needs"
@@ -124,18 +154,14 @@ log "swift test of the generated services"
 test_services_package "$work/services" "$cache"
 passed=$((passed + 1))
 
-# 3. Envoy.
-start_up envoy
-drive routing "$work"
-drive kill "$work" sh-a KILL:users-sh-a-1 TERM:orders-sh-a-2
-drive set-down "$work" sh-a nearest
-stop_up
-
-# 4. nginx: the same routing and failover with the other proxy.
-start_up nginx
-drive routing "$work"
-drive set-down "$work" sh-b any
-stop_up
-
-log "end-to-end proof passed in $((SECONDS - started))s"
-echo "e2e: $passed passed, 0 failed"
+# 3-4. In a network namespace of its own when the machine allows it (root, unshare, ip): its own
+# loopback, so the fixed local ports cannot collide with another run on the same machine.
+# STRATA_E2E_SHARED_NETWORK=1 runs on the machine's loopback instead.
+if [ -z "${STRATA_E2E_SHARED_NETWORK:-}" ] && command -v ip >/dev/null 2>&1 && unshare --net true 2>/dev/null; then
+    log "steps 3-4 in a private network namespace (own loopback)"
+    STRATA_BIN="$strata" STRATA_E2E_PASSED="$passed" STRATA_E2E_TIMEOUT="$(remaining)" \
+        timeout "$(remaining)" unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh bash "$0" --proof
+else
+    log "steps 3-4 on the machine's loopback"
+    proof
+fi

@@ -34,15 +34,26 @@ public final class MetricsRegistry: @unchecked Sendable {
         var bucketCounts: [UInt64]
         var count: UInt64 = 0
         var sum: Double = 0
+
+        mutating func record(_ value: Double, bounds: [Double]) {
+            for (index, bound) in bounds.enumerated() where value <= bound {
+                bucketCounts[index] += 1
+            }
+            count += 1
+            sum += value
+        }
     }
 
-    private enum Family {
-        case counter([Labels: Double])
-        case histogram(buckets: [Double], series: [Labels: Histogram])
+    private struct HistogramSeries {
+        let bounds: [Double]
+        var series: [Labels: Histogram] = [:]
     }
 
+    // Counters and histograms by metric name; updated in place under the lock, so recording a
+    // request copies no dictionary.
     private let lock = NSLock()
-    private var families: [String: Family] = [:]
+    private var counters: [String: [Labels: Double]] = [:]
+    private var histograms: [String: HistogramSeries] = [:]
     private var help: [String: String] = [:]
 
     public init() {}
@@ -51,62 +62,44 @@ public final class MetricsRegistry: @unchecked Sendable {
     public func increment(_ name: String, help text: String, labels: [String: String] = [:], by amount: Double = 1) {
         let key = Labels(labels)
         lock.withLock {
-            help[name] = help[name] ?? text
-            var series: [Labels: Double] = [:]
-            if case .counter(let existing) = families[name] { series = existing }
-            series[key, default: 0] += amount
-            families[name] = .counter(series)
+            if help[name] == nil { help[name] = text }
+            counters[name, default: [:]][key, default: 0] += amount
         }
     }
 
-    /// Records one observation of the histogram `name` with `labels`.
+    /// Records one observation of the histogram `name` with `labels` (the buckets of its first observation stay).
     public func observe(_ name: String, help text: String, labels: [String: String] = [:], value: Double, buckets: [Double] = MetricsRegistry.durationBuckets) {
         let key = Labels(labels)
         lock.withLock {
-            help[name] = help[name] ?? text
-            var bounds = buckets
-            var series: [Labels: Histogram] = [:]
-            if case .histogram(let existingBounds, let existing) = families[name] {
-                bounds = existingBounds
-                series = existing
-            }
-            var histogram = series[key] ?? Histogram(bucketCounts: Array(repeating: 0, count: bounds.count))
-            for (index, bound) in bounds.enumerated() where value <= bound {
-                histogram.bucketCounts[index] += 1
-            }
-            histogram.count += 1
-            histogram.sum += value
-            series[key] = histogram
-            families[name] = .histogram(buckets: bounds, series: series)
+            if help[name] == nil { help[name] = text }
+            let bounds = histograms[name]?.bounds ?? buckets
+            histograms[name, default: HistogramSeries(bounds: bounds)]
+                .series[key, default: Histogram(bucketCounts: Array(repeating: 0, count: bounds.count))]
+                .record(value, bounds: bounds)
         }
     }
 
     /// The value of a counter (for tests).
     public func counter(_ name: String, labels: [String: String] = [:]) -> Double {
-        lock.withLock {
-            if case .counter(let series) = families[name] { return series[Labels(labels)] ?? 0 }
-            return 0
-        }
+        lock.withLock { counters[name]?[Labels(labels)] ?? 0 }
     }
 
     /// Every metric in the Prometheus text exposition format (version 0.0.4).
     public func render() -> String {
         lock.withLock {
             var out = ""
-            for name in families.keys.sorted() {
-                guard let family = families[name] else { continue }
+            for name in Set(counters.keys).union(histograms.keys).sorted() {
                 out += "# HELP \(name) \(help[name] ?? name)\n"
-                switch family {
-                case .counter(let series):
+                if let series = counters[name] {
                     out += "# TYPE \(name) counter\n"
                     for labels in series.keys.sorted() {
                         out += "\(name)\(labels.rendered()) \(MetricsRegistry.format(series[labels] ?? 0))\n"
                     }
-                case .histogram(let bounds, let series):
+                } else if let family = histograms[name] {
                     out += "# TYPE \(name) histogram\n"
-                    for labels in series.keys.sorted() {
-                        guard let histogram = series[labels] else { continue }
-                        for (index, bound) in bounds.enumerated() {
+                    for labels in family.series.keys.sorted() {
+                        guard let histogram = family.series[labels] else { continue }
+                        for (index, bound) in family.bounds.enumerated() {
                             out += "\(name)_bucket\(labels.rendered(adding: ("le", MetricsRegistry.format(bound)))) \(histogram.bucketCounts[index])\n"
                         }
                         out += "\(name)_bucket\(labels.rendered(adding: ("le", "+Inf"))) \(histogram.count)\n"

@@ -269,9 +269,14 @@ public final class InProcessTransport: CallTransport, @unchecked Sendable {
 
 /// The JSON form of answers: sorted keys, so that answers are stable and diffable.
 public enum AnswerEncoding {
-    public static func encode(_ answer: EndpointAnswer) throws -> Data {
+    /// One encoder for every answer (configuring one per request showed in profiles).
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(answer)
+        return encoder
+    }()
+
+    public static func encode(_ answer: EndpointAnswer) throws -> Data {
+        try encoder.encode(answer)
     }
 }

@@ -25,9 +25,19 @@ import Testing
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .ok)
             }
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .ok)
+            }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body).contains("strata_http_requests_total"))
+                // Every request so far is counted and timed, per route and status.
+                let text = String(buffer: response.body)
+                #expect(text.contains("# TYPE strata_http_requests_total counter\n"))
+                #expect(text.contains("strata_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} 1\n"))
+                #expect(text.contains("strata_http_requests_total{method=\"GET\",route=\"/ready\",status=\"200\"} 2\n"))
+                #expect(text.contains("# TYPE strata_http_request_duration_seconds histogram\n"))
+                #expect(text.contains("strata_http_request_duration_seconds_bucket{method=\"GET\",route=\"/ready\",status=\"200\",le=\"+Inf\"} 2\n"))
+                #expect(text.contains("strata_http_request_duration_seconds_count{method=\"GET\",route=\"/ready\",status=\"200\"} 2\n"))
             }
         }
     }
