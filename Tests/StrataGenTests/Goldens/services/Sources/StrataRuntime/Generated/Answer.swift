@@ -70,6 +70,23 @@ public struct EndpointAnswer: Sendable, Codable, Equatable {
         case workMilliseconds = "work_ms"
     }
 
+    /// The answer as JSON text, keys sorted: the same text as `JSONEncoder` with sorted keys, written directly.
+    public func write(to json: inout JSONText) {
+        json.object([
+            ("service", { $0.string(service) }),
+            ("endpoint", { $0.string(endpoint) }),
+            ("set", set.map { set in { $0.string(set) } }),
+            ("instance", { $0.string(instance) }),
+            ("ok", { $0.bool(ok) }),
+            ("degraded", { $0.bool(degraded) }),
+            ("calls", { $0.array(calls) { $1.write(to: &$0) } }),
+            ("stores", { $0.array(stores) { $1.write(to: &$0) } }),
+            ("fields", { $0.value(.object(fields)) }),
+            ("error", error.map { error in { $0.string(error) } }),
+            ("work_ms", { $0.number(workMilliseconds) }),
+        ])
+    }
+
     /// Records the outcomes of one step; throws ``EndpointFailure`` when a hard call or a store failed.
     public mutating func add(_ outcomes: [StepOutcome]) throws(EndpointFailure) {
         var failure: EndpointFailure?
@@ -139,6 +156,19 @@ public struct CallResult: Sendable, Codable, Equatable {
         case call, ok, optional, status, attempts, error, answer
         case isAsync = "async"
     }
+
+    public func write(to json: inout JSONText) {
+        json.object([
+            ("call", { $0.string(call) }),
+            ("ok", { $0.bool(ok) }),
+            ("optional", { $0.bool(optional) }),
+            ("async", { $0.bool(isAsync) }),
+            ("status", status.map { status in { $0.integer(status) } }),
+            ("attempts", { $0.integer(attempts) }),
+            ("error", error.map { error in { $0.string(error) } }),
+            ("answer", answer.map { answer in { $0.value(answer) } }),
+        ])
+    }
 }
 
 /// The outcome of one `read` or `write` step.
@@ -166,6 +196,18 @@ public struct StoreResult: Sendable, Codable, Equatable {
         self.ok = ok
         self.error = error
         self.data = data
+    }
+
+    public func write(to json: inout JSONText) {
+        json.object([
+            ("store", { $0.string(store) }),
+            ("access", { $0.string(access.rawValue) }),
+            ("local", { $0.bool(local) }),
+            ("placeholder", { $0.bool(placeholder) }),
+            ("ok", { $0.bool(ok) }),
+            ("error", error.map { error in { $0.string(error) } }),
+            ("data", data.map { data in { $0.value(data) } }),
+        ])
     }
 }
 

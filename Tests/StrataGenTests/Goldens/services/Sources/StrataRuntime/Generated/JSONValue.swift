@@ -54,3 +54,87 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 }
+
+/// Writes JSON text directly, object keys sorted and `/` not escaped: the same text as `JSONEncoder`
+/// with `[.sortedKeys, .withoutEscapingSlashes]`, without its boxing of every value. Every answer is
+/// written with it, on every request (profiles showed `JSONEncoder` as the largest cost of a request).
+public struct JSONText {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {
+        bytes.reserveCapacity(512)
+    }
+
+    public mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    public mutating func null() { raw("null") }
+    public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+    public mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+
+    /// A number as `JSONEncoder` writes it (`3` for 3.0, `1e-07`); `null` when not finite.
+    public mutating func number(_ value: Double) {
+        guard value.isFinite else { return null() }
+        let text = "\(value)"
+        bytes.append(contentsOf: (text.hasSuffix(".0") ? String(text.dropLast(2)) : text).utf8)
+    }
+
+    public mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0x00..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                raw("\\u00")
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// An object of members given in any order: written sorted by key, members whose value is nil left out.
+    public mutating func object(_ members: [(key: String, write: ((inout JSONText) -> Void)?)]) {
+        bytes.append(UInt8(ascii: "{"))
+        var first = true
+        for member in members.sorted(by: { $0.key < $1.key }) {
+            guard let write = member.write else { continue }
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            string(member.key)
+            bytes.append(UInt8(ascii: ":"))
+            write(&self)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    public mutating func array<Element>(_ elements: [Element], _ write: (inout JSONText, Element) -> Void) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            write(&self, element)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: null()
+        case .bool(let flag): bool(flag)
+        case .integer(let number): integer(number)
+        case .number(let number): self.number(number)
+        case .string(let text): string(text)
+        case .array(let items): array(items) { $0.value($1) }
+        case .object(let members): object(members.map { member in (member.key, { $0.value(member.value) }) })
+        }
+    }
+}

@@ -269,14 +269,10 @@ public final class InProcessTransport: CallTransport, @unchecked Sendable {
 
 /// The JSON form of answers: sorted keys, so that answers are stable and diffable.
 public enum AnswerEncoding {
-    /// One encoder for every answer (configuring one per request showed in profiles).
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
+    /// The answer's JSON text (``JSONText``: what `JSONEncoder` with sorted keys writes, faster).
     public static func encode(_ answer: EndpointAnswer) throws -> Data {
-        try encoder.encode(answer)
+        var json = JSONText()
+        answer.write(to: &json)
+        return Data(json.bytes)
     }
 }
