@@ -70,21 +70,22 @@ public struct EndpointAnswer: Sendable, Codable, Equatable {
         case workMilliseconds = "work_ms"
     }
 
-    /// The answer as JSON text, keys sorted: the same text as `JSONEncoder` with sorted keys, written directly.
+    /// The answer as JSON text: what `JSONEncoder` with sorted keys writes (members in sorted key order here).
     public func write(to json: inout JSONText) {
-        json.object([
-            ("service", { $0.string(service) }),
-            ("endpoint", { $0.string(endpoint) }),
-            ("set", set.map { set in { $0.string(set) } }),
-            ("instance", { $0.string(instance) }),
-            ("ok", { $0.bool(ok) }),
-            ("degraded", { $0.bool(degraded) }),
-            ("calls", { $0.array(calls) { $1.write(to: &$0) } }),
-            ("stores", { $0.array(stores) { $1.write(to: &$0) } }),
-            ("fields", { $0.value(.object(fields)) }),
-            ("error", error.map { error in { $0.string(error) } }),
-            ("work_ms", { $0.number(workMilliseconds) }),
-        ])
+        var first = true
+        json.raw("{")
+        json.key("calls", &first); json.array(calls) { $1.write(to: &$0) }
+        json.key("degraded", &first); json.bool(degraded)
+        json.key("endpoint", &first); json.string(endpoint)
+        if let error { json.key("error", &first); json.string(error) }
+        json.key("fields", &first); json.object(fields)
+        json.key("instance", &first); json.string(instance)
+        json.key("ok", &first); json.bool(ok)
+        json.key("service", &first); json.string(service)
+        if let set { json.key("set", &first); json.string(set) }
+        json.key("stores", &first); json.array(stores) { $1.write(to: &$0) }
+        json.key("work_ms", &first); json.number(workMilliseconds)
+        json.raw("}")
     }
 
     /// Records the outcomes of one step; throws ``EndpointFailure`` when a hard call or a store failed.
@@ -157,17 +158,19 @@ public struct CallResult: Sendable, Codable, Equatable {
         case isAsync = "async"
     }
 
+    /// JSON members in sorted key order, as `JSONEncoder` with sorted keys writes them.
     public func write(to json: inout JSONText) {
-        json.object([
-            ("call", { $0.string(call) }),
-            ("ok", { $0.bool(ok) }),
-            ("optional", { $0.bool(optional) }),
-            ("async", { $0.bool(isAsync) }),
-            ("status", status.map { status in { $0.integer(status) } }),
-            ("attempts", { $0.integer(attempts) }),
-            ("error", error.map { error in { $0.string(error) } }),
-            ("answer", answer.map { answer in { $0.value(answer) } }),
-        ])
+        var first = true
+        json.raw("{")
+        if let answer { json.key("answer", &first); json.value(answer) }
+        json.key("async", &first); json.bool(isAsync)
+        json.key("attempts", &first); json.integer(attempts)
+        json.key("call", &first); json.string(call)
+        if let error { json.key("error", &first); json.string(error) }
+        json.key("ok", &first); json.bool(ok)
+        json.key("optional", &first); json.bool(optional)
+        if let status { json.key("status", &first); json.integer(status) }
+        json.raw("}")
     }
 }
 
@@ -198,16 +201,18 @@ public struct StoreResult: Sendable, Codable, Equatable {
         self.data = data
     }
 
+    /// JSON members in sorted key order, as `JSONEncoder` with sorted keys writes them.
     public func write(to json: inout JSONText) {
-        json.object([
-            ("store", { $0.string(store) }),
-            ("access", { $0.string(access.rawValue) }),
-            ("local", { $0.bool(local) }),
-            ("placeholder", { $0.bool(placeholder) }),
-            ("ok", { $0.bool(ok) }),
-            ("error", error.map { error in { $0.string(error) } }),
-            ("data", data.map { data in { $0.value(data) } }),
-        ])
+        var first = true
+        json.raw("{")
+        json.key("access", &first); json.string(access.rawValue)
+        if let data { json.key("data", &first); json.value(data) }
+        if let error { json.key("error", &first); json.string(error) }
+        json.key("local", &first); json.bool(local)
+        json.key("ok", &first); json.bool(ok)
+        json.key("placeholder", &first); json.bool(placeholder)
+        json.key("store", &first); json.string(store)
+        json.raw("}")
     }
 }
 

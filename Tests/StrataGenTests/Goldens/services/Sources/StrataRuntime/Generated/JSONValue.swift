@@ -102,17 +102,24 @@ public struct JSONText {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// An object of members given in any order: written sorted by key, members whose value is nil left out.
-    public mutating func object(_ members: [(key: String, write: ((inout JSONText) -> Void)?)]) {
+    /// The key of an object member (`"name":`, after a comma unless `first`). Types with fixed members
+    /// write them in sorted key order themselves, so no sorting happens per request.
+    public mutating func key(_ name: StaticString, _ first: inout Bool) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        bytes.append(UInt8(ascii: "\""))
+        raw(name)
+        raw("\":")
+    }
+
+    /// An object of arbitrary members, written sorted by key.
+    public mutating func object(_ members: [String: JSONValue]) {
         bytes.append(UInt8(ascii: "{"))
-        var first = true
-        for member in members.sorted(by: { $0.key < $1.key }) {
-            guard let write = member.write else { continue }
-            if !first { bytes.append(UInt8(ascii: ",")) }
-            first = false
+        for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(member.key)
             bytes.append(UInt8(ascii: ":"))
-            write(&self)
+            value(member.value)
         }
         bytes.append(UInt8(ascii: "}"))
     }
@@ -134,7 +141,7 @@ public struct JSONText {
         case .number(let number): self.number(number)
         case .string(let text): string(text)
         case .array(let items): array(items) { $0.value($1) }
-        case .object(let members): object(members.map { member in (member.key, { $0.value(member.value) }) })
+        case .object(let members): object(members)
         }
     }
 }
