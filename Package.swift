@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Benchmark driver (scripts/bench builds it in release mode).

@@ -6,6 +6,7 @@ import StrataDiagnostics
 import StrataGen
 import StrataModel
 import StrataRules
+import Yams
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -522,11 +523,11 @@ struct UpPlan {
     }
 
     /// The value of a top-level `key: value` line of a simple YAML file.
+    /// The value of a top-level key of a generated YAML file, read with a YAML parser (the writer
+    /// quotes values such as URLs), as text; nil when the key is absent.
     static func yamlValue(_ key: String, in text: String) -> String? {
-        for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
-            return line.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces)
-        }
-        return nil
+        guard let mapping = (try? Yams.load(yaml: text)) as? [String: Any], let value = mapping[key] else { return nil }
+        return value as? String ?? "\(value)"
     }
 }
 
