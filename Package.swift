@@ -50,7 +50,8 @@ let package = Package(
         ),
         // Benchmark driver (scripts/bench builds it in release mode).
         .executableTarget(name: "strata-bench", dependencies: ["StrataSyntax", "StrataModel", "StrataDiagnostics", "StrataAnalysis", "StrataRules", "StrataGen"]),
-        .testTarget(name: "StrataDiagnosticsTests", dependencies: ["StrataDiagnostics"]),
+        .target(name: "StrataTestSupport", path: "Tests/StrataTestSupport"),
+        .testTarget(name: "StrataDiagnosticsTests", dependencies: ["StrataDiagnostics", "StrataTestSupport"]),
         .testTarget(name: "StrataSyntaxTests", dependencies: ["StrataSyntax"]),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel", "StrataSyntax"]),
         .testTarget(name: "StrataAnalysisTests", dependencies: ["StrataAnalysis", "StrataModel"]),
@@ -59,7 +60,7 @@ let package = Package(
         .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataModel", "StrataRules", .product(name: "Yams", package: "Yams")],
                     exclude: ["Goldens"]),
         .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules"], exclude: ["Goldens"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDiagnostics"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDiagnostics", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

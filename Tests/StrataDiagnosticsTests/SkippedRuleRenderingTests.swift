@@ -1,5 +1,6 @@
 import Foundation
 import StrataDiagnostics
+import StrataTestSupport
 import Testing
 
 #if canImport(FoundationXML)

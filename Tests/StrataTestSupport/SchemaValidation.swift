@@ -3,14 +3,14 @@ import Testing
 
 /// Validates documents against JSON schemas with Python's `jsonschema`
 /// (CI installs it with `pip install jsonschema`; a missing module fails the test).
-/// A copy of the StrataDiagnosticsTests helper: test targets cannot share sources.
-enum SchemaValidation {
+/// Shared by the test targets that check SARIF (StrataDiagnosticsTests, StrataCLITests).
+public enum SchemaValidation {
     /// The repository root, found from this file's path.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The SARIF 2.1.0 schema checked into the repository.
-    static let sarifSchema = repositoryRoot.appendingPathComponent("schemas/sarif-schema-2.1.0.json")
+    public static let sarifSchema = repositoryRoot.appendingPathComponent("schemas/sarif-schema-2.1.0.json")
 
     private static let validator = """
         import json, sys
@@ -30,7 +30,7 @@ enum SchemaValidation {
         """
 
     /// Records an issue for every schema violation of a SARIF document.
-    static func validateSARIF(_ document: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    public static func validateSARIF(_ document: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strata-sarif-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
