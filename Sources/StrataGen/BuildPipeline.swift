@@ -1,6 +1,5 @@
-import Dispatch
+import Foundation
 import StrataDiagnostics
-import Synchronization
 import StrataModel
 import StrataRules
 
@@ -36,14 +35,11 @@ public struct BuildPipeline {
         // Generators are independent: run them on every core, then join their artifacts in
         // registry order so the result is the same as a sequential run.
         let generators = GeneratorRegistry.generators(for: targets)
-        let results = Mutex([Int: Result<[Artifact], any Error>]())
+        let results = GeneratorResults()
         DispatchQueue.concurrentPerform(iterations: generators.count) { index in
-            let result = Result { try generators[index].generate(input) }
-            results.withLock { $0[index] = result }
+            results.set(index, Result { try generators[index].generate(input) })
         }
-        return try results.withLock { results in
-            try generators.indices.flatMap { index in try results[index]!.get() }
-        }
+        return try generators.indices.flatMap { index in try results.get(index) }
     }
 
     /// Runs the build of a checked spec into `outputDirectory`.
@@ -59,5 +55,19 @@ public struct BuildPipeline {
         } catch {
             return .failed(GenerationError("\(error)"))
         }
+    }
+}
+
+/// The results of generators running concurrently, by index.
+private final class GeneratorResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Int: Result<[Artifact], any Error>] = [:]
+
+    func set(_ index: Int, _ result: Result<[Artifact], any Error>) {
+        lock.withLock { results[index] = result }
+    }
+
+    func get(_ index: Int) throws -> [Artifact] {
+        try lock.withLock { results[index] ?? .failure(GenerationError("generator \(index) did not run")) }.get()
     }
 }

@@ -66,7 +66,7 @@ public struct OutputWriter {
             }
             let generated = Set(artifacts.filter { $0.ownership == .generated }.map(\.path))
             let manifest = generated.sorted().joined(separator: "\n") + "\n"
-            try Data(manifest.utf8).write(to: staging.appendingPathComponent(OutputWriter.manifestName))
+            try writeFile(staging.appendingPathComponent(OutputWriter.manifestName).path, Array(manifest.utf8), mode: 0o644)
             summary.removed = previousManifest.subtracting(artifacts.map(\.path)).sorted()
 
             // 2. Carry over unchanged and user files, and everything the previous build did not generate.
@@ -110,15 +110,27 @@ public struct OutputWriter {
     func writeFile(_ path: String, _ contents: [UInt8], mode: mode_t) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw GenerationError("cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        var closed = false
+        defer { if !closed { close(fd) } }
         var offset = 0
         while offset < contents.count {
-            let count = contents[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let count = contents[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { throw GenerationError("cannot write \(path): \(String(cString: strerror(errno)))") }
             offset += count
         }
         guard fchmod(fd, mode) == 0 else { throw GenerationError("cannot set the mode of \(path): \(String(cString: strerror(errno)))") }
+        closed = true
+        guard close(fd) == 0 else { throw GenerationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// write(2), named apart from `Data.write` and the like.
+    private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.write(fd, buffer, count)
+        #else
+        Darwin.write(fd, buffer, count)
+        #endif
     }
 
     func readManifest(_ out: URL) -> [String] {

@@ -522,7 +522,6 @@ struct UpPlan {
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).map { "  " + $0 }.joined(separator: "\n")
     }
 
-    /// The value of a top-level `key: value` line of a simple YAML file.
     /// The value of a top-level key of a generated YAML file, read with a YAML parser (the writer
     /// quotes values such as URLs), as text; nil when the key is absent.
     static func yamlValue(_ key: String, in text: String) -> String? {

@@ -15,7 +15,7 @@ import Yams
         "|", ">", "%YAML", "'single'", "\"double\"", "back\\slash", "tab\there", "line\nbreak", "trailing\n", "\n",
         "cr\r\nlf", "nul\u{0}byte", "bell\u{7}", "esc\u{1B}[0m", "del\u{7F}", "c1\u{85}next", "nbsp\u{A0}", "ls\u{2028}ps\u{2029}",
         "bom\u{FEFF}", "für Bestellungen", "注文サービス", "emoji 🚀", "${HOME}", "$(rm -rf /)", "</script><script>alert(1)</script>",
-        "  leading", "trailing  ", "<<", "=", "/api/v1/orders", "_private", "type.googleapis.com/envoy.Router",
+        "  leading", "\tlead tab\nnext", "trailing  ", "<<", "=", "/api/v1/orders", "_private", "type.googleapis.com/envoy.Router",
     ]
 
     /// The Swift value Yams reads for a writer value.
@@ -125,7 +125,7 @@ import Yams
     }
 
     @Test func blocksThatALiteralCannotHoldCleanlyAreDoubleQuoted() {
-        for text in [" leading", "trailing \nx", "cr\r\n", "", "bell\u{7}\n"] {
+        for text in [" leading", "\tleading tab\n", "\nleading break", "trailing \nx", "cr\r\n", "", "bell\u{7}\n"] {
             let yaml = YAMLWriter.document(.map([("b", .block(text))]))
             #expect(yaml.hasPrefix("b: \""), "\(yaml)")
         }

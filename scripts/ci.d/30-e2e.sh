@@ -21,6 +21,7 @@
 # STRATA_E2E_WORK (default /tmp/strata-e2e-shop), STRATA_E2E_TIMEOUT (seconds, default 2700),
 # STRATA_E2E_SHARED_NETWORK=1 (steps 3-4 on the machine's own loopback).
 set -euo pipefail
+self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 source scripts/e2e/lib.sh
@@ -31,10 +32,17 @@ cache="${STRATA_SERVICES_CACHE:-/tmp/strata-services-cache}"
 budget="${STRATA_E2E_TIMEOUT:-2700}"
 started=$SECONDS
 up_pid=""
+proof_pid=""  # steps 3-4 running in a network namespace of their own
 
 # Stops `strata up` (which stops its children in order), then anything of ours still running.
 cleanup() {
     local status=$?
+    if [ -n "$proof_pid" ] && kill -0 "$proof_pid" 2>/dev/null; then
+        # The namespaced run cleans up after itself on SIGTERM (its own trap).
+        kill -TERM "$proof_pid" 2>/dev/null || true
+        for _ in $(seq 1 600); do kill -0 "$proof_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$proof_pid" 2>/dev/null || true
+    fi
     if [ -n "$up_pid" ] && kill -0 "$up_pid" 2>/dev/null; then
         kill -TERM "$up_pid" 2>/dev/null || true
         for _ in $(seq 1 300); do kill -0 "$up_pid" 2>/dev/null || break; sleep 0.1; done
@@ -159,8 +167,17 @@ passed=$((passed + 1))
 # STRATA_E2E_SHARED_NETWORK=1 runs on the machine's loopback instead.
 if [ -z "${STRATA_E2E_SHARED_NETWORK:-}" ] && command -v ip >/dev/null 2>&1 && unshare --net true 2>/dev/null; then
     log "steps 3-4 in a private network namespace (own loopback)"
-    STRATA_BIN="$strata" STRATA_E2E_PASSED="$passed" STRATA_E2E_TIMEOUT="$(remaining)" \
-        timeout "$(remaining)" unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh bash "$0" --proof
+    left="$(remaining)"
+    [ "$left" -gt 0 ] || die "out of time (STRATA_E2E_TIMEOUT=$budget)"
+    # In the background and waited for, so that this script's traps still run (and stop it) on
+    # SIGTERM or Ctrl-C; the inner run's own budget bounds it.
+    STRATA_BIN="$strata" STRATA_E2E_PASSED="$passed" STRATA_E2E_TIMEOUT="$left" \
+        unshare --net -- sh -c 'ip link set lo up && exec "$@"' sh bash "$self" --proof &
+    proof_pid=$!
+    status=0
+    wait "$proof_pid" || status=$?
+    proof_pid=""
+    [ "$status" -eq 0 ] || die "the end-to-end proof failed (exit $status)"
 else
     log "steps 3-4 on the machine's loopback"
     proof

@@ -161,8 +161,9 @@ enum YAMLWriter {
         }
 
         /// A literal block scalar whose lines sit at `indent`, or a double-quoted scalar when a
-        /// literal block cannot hold `s` exactly and cleanly: empty text, a leading space, a
-        /// trailing space or tab on a line, a carriage return or a character needing an escape.
+        /// literal block cannot hold `s` exactly and cleanly: empty text, a leading space, tab or
+        /// line break, a trailing space or tab on a line, a carriage return or a character needing
+        /// an escape.
         mutating func block(_ s: String, indent: Int) {
             guard Self.fitsLiteralBlock(s, unicode: unicode) else {
                 doubleQuoted(s)
@@ -188,7 +189,7 @@ enum YAMLWriter {
         }
 
         static func fitsLiteralBlock(_ s: String, unicode: Bool) -> Bool {
-            guard let first = s.unicodeScalars.first, first != " ", first != "\n", s != "\n" else { return false }
+            guard let first = s.unicodeScalars.first, first != " ", first != "\t", first != "\n" else { return false }
             var previous: Unicode.Scalar = "\n"
             for c in s.unicodeScalars {
                 if c == "\n" {

@@ -56,7 +56,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 }
 
 /// Writes JSON text directly, object keys sorted and `/` not escaped: the same text as `JSONEncoder`
-/// with `[.sortedKeys, .withoutEscapingSlashes]`, without its boxing of every value. Every answer is
+/// with `[.sortedKeys, .withoutEscapingSlashes]` for every finite value, without its boxing of every value. Every answer is
 /// written with it, on every request (profiles showed `JSONEncoder` as the largest cost of a request).
 public struct JSONText {
     public private(set) var bytes: [UInt8] = []
@@ -73,7 +73,8 @@ public struct JSONText {
     public mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }
     public mutating func integer(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
 
-    /// A number as `JSONEncoder` writes it (`3` for 3.0, `1e-07`); `null` when not finite.
+    /// A number as `JSONEncoder` writes it (`3` for 3.0, `1e-07`); `null` when not finite (where
+    /// `JSONEncoder` would throw and the request would fail).
     public mutating func number(_ value: Double) {
         guard value.isFinite else { return null() }
         let text = "\(value)"
@@ -112,10 +113,11 @@ public struct JSONText {
         raw("\":")
     }
 
-    /// An object of arbitrary members, written sorted by key.
+    /// An object of arbitrary members, written sorted by the UTF-8 bytes of their keys (as
+    /// `JSONEncoder` sorts them; `String`'s `<` compares normalised text and can differ).
     public mutating func object(_ members: [String: JSONValue]) {
         bytes.append(UInt8(ascii: "{"))
-        for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(member.key)
             bytes.append(UInt8(ascii: ":"))

@@ -14,7 +14,10 @@ import Testing
         answer.workMilliseconds = 17.5
         answer.degraded = true
         answer.fields = ["z": .integer(-3), "a": .array([.null, .bool(false), .number(0.1), .number(3), .number(1e-7)]),
-                         nasty: .object(["k": .string(nasty), "b": .number(123456789012)])]
+                         nasty: .object(["k": .string(nasty), "b": .number(123456789012)]),
+                         // Keys whose byte order differs from `String`'s order (JSONEncoder sorts by bytes).
+                         "B": .integer(1), "item10": .integer(2), "item2": .integer(3), "e\u{301}g": .integer(4),
+                         "é": .integer(5), "f": .integer(6), "ｆ": .integer(7), "😀": .integer(8), "_x": .integer(9)]
         answer.calls = [
             CallResult(call: "users.get", ok: true, optional: false, isAsync: false, status: 200, attempts: 1,
                        answer: .object(["service": .string("users"), "calls": .array([])])),
