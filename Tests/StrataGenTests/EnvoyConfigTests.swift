@@ -71,11 +71,13 @@ import Yams
         let orders = try #require(try Self.routes(config).first { ($0["match"] as? [String: Any])?["prefix"] as? String == "/api/orders" })
         let hash = try #require((orders["route"] as? [String: Any])?["hash_policy"] as? [[String: Any]])
         #expect((hash.first?["header"] as? [String: Any])?["header_name"] as? String == "x-user-id")
-        // Every cluster: active health checks on /health and outlier ejection.
+        // Every cluster: active health checks on /ready (a draining instance answers 503 there),
+        // connections closed when a host fails them, and outlier ejection.
         for name in ["orders", "users"] {
             let cluster = try Self.cluster(config, name)
             let check = try #require((cluster["health_checks"] as? [[String: Any]])?.first)
-            #expect((check["http_health_check"] as? [String: Any])?["path"] as? String == "/health")
+            #expect((check["http_health_check"] as? [String: Any])?["path"] as? String == "/ready")
+            #expect(cluster["close_connections_on_host_health_failure"] as? Bool == true)
             #expect(cluster["outlier_detection"] is [String: Any])
         }
     }

@@ -250,6 +250,8 @@ struct GatewayProxyConfig {
                     "timeout": "1s", "interval": "5s", "unhealthy_threshold": 2, "healthy_threshold": 1,
                     "http_health_check": ["path": .string(RuntimeContract.readyPath)],
                 ]],
+                // A draining instance marks its answers `x-envoy-immediate-health-check-fail`.
+                "close_connections_on_host_health_failure": true,
                 "outlier_detection": [
                     "consecutive_5xx": 5, "interval": "5s", "base_ejection_time": "30s", "max_ejection_percent": 50,
                 ],

@@ -265,14 +265,18 @@ struct EnvoyConfigEmitter {
                 "endpoints": .list(endpoints),
                 "policy": policy,
             ]),
+            // Readiness, not liveness: a draining instance answers 503 there. It also marks its
+            // answers `x-envoy-immediate-health-check-fail`, which takes it out at once, and its
+            // pooled connections are then closed rather than reused while it shuts down.
             "health_checks": [.object([
                 "timeout": "1s",
                 "interval": "2s",
                 "no_traffic_interval": "2s",
                 "unhealthy_threshold": 2,
                 "healthy_threshold": 1,
-                "http_health_check": .object(["path": .string(RuntimeContract.healthPath)]),
+                "http_health_check": .object(["path": .string(RuntimeContract.readyPath)]),
             ])],
+            "close_connections_on_host_health_failure": true,
             "outlier_detection": .object([
                 "consecutive_5xx": 5,
                 "consecutive_gateway_failure": 2,

@@ -35,7 +35,7 @@ public struct SwiftServicesGenerator: Generator {
             let file = String(name.dropFirst(TemplateRenderer.runtimePrefix.count).dropLast(".mustache".count))
             try emit("Sources/StrataRuntime/Generated/" + file, name, [:])
         }
-        try emit("Tests/ServicesTests/Generated/AnswerEncodingTests.swift", "swift/tests/AnswerEncodingTests.swift.mustache", [:])
+        try emit("Tests/ServicesTests/Generated/RuntimeTests.swift", "swift/tests/RuntimeTests.swift.mustache", [:])
         try emit("Sources/Services/Generated/ServiceCatalog.swift", "swift/services/ServiceCatalog.swift.mustache", catalogContext(input.architecture, plan))
         for service in plan.services {
             let context = try serviceContext(service, plan: plan, input: input)

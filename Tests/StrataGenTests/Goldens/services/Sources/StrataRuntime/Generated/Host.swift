@@ -117,6 +117,7 @@ public enum ServiceRouter {
     public static func build(modules: [any ServiceModule], runtime: ServiceRuntime, readiness: Readiness) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: DrainingMiddleware(readiness: readiness))
         router.add(middleware: RequestMetricsMiddleware(metrics: runtime.metrics))
         let identity = "{\"instance\":\(quoted(runtime.instance)),\"service\":\(quoted(runtime.service)),\"set\":\(runtime.set.map(quoted) ?? "null")"
         router.get("/health") { _, _ in
@@ -159,6 +160,27 @@ public enum ServiceRouter {
     static func quoted(_ text: String) -> String {
         let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// While an instance drains before shutting down, every answer tells the proxy in front to stop
+/// sending: `x-envoy-immediate-health-check-fail` takes the instance out of Envoy's rotation at once
+/// (its active health check would need seconds), and `connection: close` keeps the connection from
+/// being reused for a request the closing listener might cut.
+public struct DrainingMiddleware<Context: RequestContext>: RouterMiddleware {
+    let readiness: Readiness
+
+    public init(readiness: Readiness) {
+        self.readiness = readiness
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if readiness.isDraining {
+            if let name = HTTPField.Name("x-envoy-immediate-health-check-fail") { response.headers[name] = "true" }
+            response.headers[.connection] = "close"
+        }
+        return response
     }
 }
 

@@ -182,6 +182,7 @@ public final class Readiness: @unchecked Sendable {
     }
 
     public var isReady: Bool { lock.withLock { listening && !draining } }
+    public var isDraining: Bool { lock.withLock { draining } }
     public var isListening: Bool { lock.withLock { listening } }
     public var isRegistered: Bool { lock.withLock { registered } }
 
