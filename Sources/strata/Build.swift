@@ -62,13 +62,7 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
-        let compilation: Compilation
-        do {
-            compilation = try Compiler.compile(path: spec)
-        } catch {
-            Console.writeError("strata: error: cannot read \(spec): \(error)\n")
-            throw ExitCode(2)
-        }
+        let compilation = try SpecInput.compile(spec)
         let checked = Checker.check(compilation)
         let pipeline = BuildPipeline(targets: try selectedTargets(), templatesDirectory: templates, force: force)
         let shown = checked.diagnostics.filter { $0.suppression == nil }

@@ -119,18 +119,22 @@ private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ coun
     write(descriptor, buffer, count)
 }
 
-/// Reading a spec for commands that need a resolved architecture (diagram, simulate).
+/// Reading a spec for the commands that compile one (build, up, diagram, simulate).
 enum SpecInput {
-    /// Compiles `spec`. An unreadable file exits 2; a spec with errors prints them to standard
-    /// error, says that nothing was `done` (e.g. "drawn"), and exits 1.
-    static func architecture(_ spec: String, noColor: Bool, nothing done: String) throws -> (Compilation, Architecture) {
-        let compilation: Compilation
+    /// Compiles `spec`; an unreadable file is reported and exits 2. Errors in the spec are the caller's.
+    static func compile(_ spec: String) throws -> Compilation {
         do {
-            compilation = try Compiler.compile(path: spec)
+            return try Compiler.compile(path: spec)
         } catch {
             Console.writeError("strata: error: cannot read \(spec): \(error)\n")
             throw ExitCode(2)
         }
+    }
+
+    /// Compiles `spec`. An unreadable file exits 2; a spec with errors prints them to standard
+    /// error, says that nothing was `done` (e.g. "drawn"), and exits 1.
+    static func architecture(_ spec: String, noColor: Bool, nothing done: String) throws -> (Compilation, Architecture) {
+        let compilation = try compile(spec)
         guard let architecture = compilation.architecture, !compilation.hasErrors else {
             let color = !noColor && Console.standardErrorWantsColor
             Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(compilation.diagnostics))

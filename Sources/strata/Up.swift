@@ -75,13 +75,7 @@ struct Up: ParsableCommand {
 
     func run() throws {
         let signals = StopSignals()
-        let compilation: Compilation
-        do {
-            compilation = try Compiler.compile(path: spec)
-        } catch {
-            Console.writeError("strata: error: cannot read \(spec): \(error)\n")
-            throw ExitCode(2)
-        }
+        let compilation = try SpecInput.compile(spec)
         let checked = Checker.check(compilation)
         let shown = checked.diagnostics.filter { $0.suppression == nil && $0.severity == .error }
         if !shown.isEmpty {
