@@ -22,10 +22,8 @@ enum BuildBenchmark {
             print("strata-bench: cannot load the generated spec")
             return 1
         }
-        let clock = ContinuousClock()
-        var checked: CheckedSpec?
-        let checking = seconds(clock.measure { checked = Checker.check(Compiler.compile(spec)) })
-        guard let checked, let architecture = checked.compilation.architecture, let report = checked.report else {
+        let (checked, checking) = timed { Checker.check(Compiler.compile(spec)) }
+        guard let architecture = checked.compilation.architecture, let report = checked.report else {
             print("strata-bench: the generated spec does not resolve")
             return 1
         }
@@ -38,23 +36,9 @@ enum BuildBenchmark {
         var configSeconds = 0.0
         for target in BuildTarget.allCases {
             let generators = GeneratorRegistry.generators(for: [target])
-            var artifacts: [Artifact] = []
-            var times: [Double] = []
+            let artifacts: [Artifact], times: [Double]
             do {
-                for run in 0...runs {
-                    var produced: [Artifact] = []
-                    var failure: Error?
-                    let t = seconds(clock.measure {
-                        do {
-                            for generator in generators { produced += try generator.generate(input) }
-                        } catch {
-                            failure = error
-                        }
-                    })
-                    if let failure { throw failure }
-                    if run > 0 { times.append(t) }
-                    artifacts = produced
-                }
+                (artifacts, times) = try timedRuns(runs) { try generators.flatMap { try $0.generate(input) } }
             } catch {
                 print("strata-bench: \(target.rawValue) failed: \(error)")
                 return 1
@@ -70,32 +54,20 @@ enum BuildBenchmark {
         // Every config target as `strata build --targets ...` runs them after checking (generators
         // in parallel), then written into a fresh folder.
         let pipeline = BuildPipeline(targets: Set(configTargets))
-        var pipelineTimes: [Double] = []
-        var artifacts: [Artifact] = []
+        let artifacts: [Artifact], pipelineTimes: [Double]
         do {
-            for run in 0...runs {
-                var produced: [Artifact] = []
-                var failure: Error?
-                let t = seconds(clock.measure {
-                    do { produced = try pipeline.artifacts(for: checked, specPath: path) } catch { failure = error }
-                })
-                if let failure { throw failure }
-                if run > 0 { pipelineTimes.append(t) }
-                artifacts = produced
-            }
+            (artifacts, pipelineTimes) = try timedRuns(runs) { try pipeline.artifacts(for: checked, specPath: path) }
         } catch {
             print("strata-bench: the build pipeline failed: \(error)")
             return 1
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("strata-bench-build-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var written = 0
-        var writeFailure: Error?
-        let writing = seconds(clock.measure {
-            do { written = try OutputWriter().write(artifacts, to: folder).written.count } catch { writeFailure = error }
-        })
-        if let writeFailure {
-            print("strata-bench: writing failed: \(writeFailure)")
+        let written: Int, writing: Double
+        do {
+            (written, writing) = try timed { try OutputWriter().write(artifacts, to: folder).written.count }
+        } catch {
+            print("strata-bench: writing failed: \(error)")
             return 1
         }
         let generating = median(pipelineTimes)
@@ -106,6 +78,25 @@ enum BuildBenchmark {
         print("peak RSS \(fixed(peakRSSMegabytes(), 1)) MB")
         return 0
     }
+}
+
+/// `body`'s result and how many seconds it took.
+func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let result = try body()
+    return (result, seconds(start.duration(to: .now)))
+}
+
+/// One warm-up run of `body`, then `runs` timed ones: the last result and the timed seconds.
+func timedRuns<T>(_ runs: Int, _ body: () throws -> T) rethrows -> (T, [Double]) {
+    var (result, _) = try timed(body)
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let (next, t) = try timed(body)
+        result = next
+        times.append(t)
+    }
+    return (result, times)
 }
 
 extension Table {
