@@ -22,6 +22,25 @@ import StrataRules
         try run(rule: rule, file: "silent.strata", mustFire: false)
     }
 
+    /// Every rule has a title and a one-paragraph doc (what `strata explain` and the SARIF rule
+    /// descriptors show).
+    @Test(arguments: RuleRegistry.all.map(\.name))
+    func hasADoc(rule name: String) throws {
+        let rule = try #require(RuleRegistry.rule(named: name))
+        #expect(!rule.title.isEmpty && !rule.title.hasSuffix("."))
+        #expect(!rule.doc.isEmpty && !rule.doc.contains("\n"), "\(name): the doc is one paragraph")
+    }
+
+    /// The placement and configuration rules the rendering tests exercise are registered under
+    /// those names, and their docs start with what fires them (the analysis rules' docs start with
+    /// the model they compute instead).
+    @Test func placementAndConfigurationRulesSayWhatFiresThem() throws {
+        for name in RenderedPlacementRulesTests.placementRules + RenderedConfigurationRulesTests.configurationRules {
+            let rule = try #require(RuleRegistry.rule(named: name), "\(name) is not registered")
+            #expect(rule.doc.hasPrefix("Fires "), "\(name): the doc starts with what fires it")
+        }
+    }
+
     @Test func everyFixtureFolderNamesARule() throws {
         let folders = try FileManager.default.contentsOfDirectory(atPath: FixtureTests.fixtures)
         let names = Set(RuleRegistry.all.map(\.name))

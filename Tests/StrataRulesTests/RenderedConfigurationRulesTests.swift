@@ -53,15 +53,6 @@ import StrataRules
         text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) }.map { $0 + 1 }
     }
 
-    @Test func everyConfigurationRuleIsRegisteredWithADoc() throws {
-        for name in RenderedConfigurationRulesTests.configurationRules {
-            let rule = try #require(RuleRegistry.rule(named: name), "\(name) is not registered")
-            #expect(!rule.title.isEmpty && !rule.title.hasSuffix("."))
-            #expect(rule.doc.hasPrefix("Fires "), "\(name): the doc starts with what fires it")
-            #expect(!rule.doc.contains("\n"), "\(name): the doc is one paragraph")
-        }
-    }
-
     @Test func quorumSizeShowsTheVotersPerDomain() throws {
         let (_, findings) = try check("quorum-size", RenderedConfigurationRulesTests.spec("""
           service api { replicas 2 per set; endpoint get GET "/api" { read db } }

@@ -11,6 +11,14 @@ import StrataRules
         "partition-availability", "retry-amplification", "fanout-tail",
     ]
 
+    /// Services `<prefix>1` … `<prefix><count>`, each with one endpoint `get` at `/<prefix><i>` whose
+    /// steps are `steps(i)` (a chain when each calls the next).
+    static func chain(_ prefix: String, _ count: Int, steps: (Int) -> String) -> String {
+        (1...count).map { i in
+            "service \(prefix)\(i) { replicas 2 per set; endpoint get GET \"/\(prefix)\(i)\" { \(steps(i)) } }\n"
+        }.joined()
+    }
+
     /// A small architecture around `body`: two regions (east: sh-a, sh-b; south: sz-a), a gateway with auth and a
     /// rate limit routing `/api` to `api`.
     static func spec(_ body: String, survive: String = "idc", top: String = "", routeOptions: String = "") -> String {
@@ -52,24 +60,12 @@ import StrataRules
         return (report.diagnostics.filter { $0.id == rule }, report.skipped.filter { $0.rule == rule }.map(\.reason))
     }
 
-    @Test func everyPlacementRuleIsRegisteredWithADoc() throws {
-        for name in RenderedPlacementRulesTests.placementRules {
-            let rule = try #require(RuleRegistry.rule(named: name), "\(name) is not registered")
-            #expect(!rule.title.isEmpty && !rule.title.hasSuffix("."))
-            #expect(rule.doc.hasPrefix("Fires "), "\(name): the doc starts with what fires it")
-            #expect(!rule.doc.contains("\n"), "\(name): the doc is one paragraph")
-        }
-    }
-
     // MARK: single-instance
 
     @Test func singleInstanceShowsTheElidedPublicPath() throws {
         // api.get → s1.get → ... → s7.get, then s7 writes a one-replica store.
         var services = "service api { replicas 2 per set; endpoint get GET \"/api\" { call s1.get } }\n"
-        for i in 1...7 {
-            let next = i < 7 ? "call s\(i + 1).get" : "write db"
-            services += "service s\(i) { replicas 2 per set; endpoint get GET \"/s\(i)\" { \(next) } }\n"
-        }
+        services += Self.chain("s", 7) { i in i < 7 ? "call s\(i + 1).get" : "write db" }
         services += "store db { replicas 1 in sh-a }\n"
         let (findings, _) = try check("single-instance", Self.spec(services))
         let f = try #require(findings.first)
@@ -180,10 +176,7 @@ import StrataRules
           service b { replicas 2 per set; endpoint get GET "/b" { call a.get; call c1.get } }
 
         """
-        for i in 1...6 {
-            let next = i < 6 ? "call c\(i + 1).get" : "write db"
-            services += "service c\(i) { replicas 2 per set; endpoint get GET \"/c\(i)\" { \(next) } }\n"
-        }
+        services += Self.chain("c", 6) { i in i < 6 ? "call c\(i + 1).get" : "write db" }
         services += "store db { consistency strong; replicas 3 across idc }\n"
         let (findings, _) = try check("partition-availability", Self.spec(services))
         let f = try #require(findings.first)
@@ -240,11 +233,10 @@ import StrataRules
           service y { replicas 2 per set; endpoint get GET "/y" { call x.get retries 3 } }
 
         """
-        for i in 1...9 {
+        services += Self.chain("s", 9) { i in
             let retries = i == 1 || i == 8 ? " retries 1" : ""
             let extra = i == 1 ? "; call x.get retries 2" : ""
-            let next = i < 9 ? "call s\(i + 1).get\(retries)\(extra)" : "work 1ms"
-            services += "service s\(i) { replicas 2 per set; endpoint get GET \"/s\(i)\" { \(next) } }\n"
+            return i < 9 ? "call s\(i + 1).get\(retries)\(extra)" : "work 1ms"
         }
         let (findings, _) = try check("retry-amplification", Self.spec(services))
         #expect(findings.map(\.message) == [
@@ -255,10 +247,7 @@ import StrataRules
 
     @Test func retryAmplificationCapsHugeProducts() throws {
         var services = "service api { replicas 2 per set; endpoint get GET \"/api\" { call s1.get retries 10 } }\n"
-        for i in 1...9 {
-            let next = i < 9 ? "call s\(i + 1).get retries 10" : "work 1ms"
-            services += "service s\(i) { replicas 2 per set; endpoint get GET \"/s\(i)\" { \(next) } }\n"
-        }
+        services += Self.chain("s", 9) { i in i < 9 ? "call s\(i + 1).get retries 10" : "work 1ms" }
         let (findings, _) = try check("retry-amplification", Self.spec(services, routeOptions: "{ retries 10 }"))
         #expect(findings.count == 1)
         #expect(findings.first?.message.hasSuffix("= more than 1000000000 attempts") == true)
