@@ -13,6 +13,7 @@ import StrataSyntax
 enum BuildBenchmark {
     static let configTargets: [BuildTarget] = [.envoy, .nginx, .registry, .k8s, .compose, .report]
     static let aimSeconds = 2.0
+    static let aimServices = 1_000
 
     static func run(services: Int, runs: Int) -> Int32 {
         let text = SpecGenerator(services: services).generate()
@@ -74,7 +75,11 @@ enum BuildBenchmark {
         print("config targets (\(configTargets.map(\.rawValue).joined(separator: ","))): one after the other \(fixed(configSeconds, 3)) s; "
               + "as `strata build` runs them (in parallel) \(fixed(generating, 3)) s (min \(fixed(pipelineTimes.min()!, 3)))")
         print("writing their \(written) files into a fresh folder: \(fixed(writing, 3)) s")
-        print("aim: every config target generated in < \(fixed(aimSeconds, 0)) s: \(generating < aimSeconds ? "met" : "MISSED")")
+        if services >= aimServices {
+            print("aim: every config target of \(aimServices) services generated in < \(fixed(aimSeconds, 0)) s: \(generating < aimSeconds ? "met" : "MISSED")")
+        } else {
+            print("aim: for \(aimServices) services (< \(fixed(aimSeconds, 0)) s); this run has \(services)")
+        }
         print("peak RSS \(fixed(peakRSSMegabytes(), 1)) MB")
         return 0
     }
