@@ -28,39 +28,46 @@ let package = Package(
         .target(name: "StrataAnalysis", dependencies: ["StrataModel", "StrataDiagnostics"]),
         // One file per checker rule, the rule registry and the checker that runs them.
         .target(name: "StrataRules", dependencies: ["StrataAnalysis", "StrataModel", "StrataDiagnostics"]),
-        // Code and config generators, one folder per target, and the atomic output writer.
+        // Code and config generators, one folder per target.
         .target(
             name: "StrataGen",
             dependencies: [
-                "StrataModel", "StrataAnalysis", "StrataRules", "StrataDiagnostics", "StrataDiagram",
+                "StrataModel", "StrataAnalysis", "StrataDiagnostics",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         // Structural layout and SVG writer for topology and call diagrams.
-        .target(name: "StrataDiagram", dependencies: ["StrataModel", "StrataAnalysis", "StrataRules", "StrataDiagnostics"]),
-        // Thin command-line front end.
+        .target(name: "StrataDiagram", dependencies: ["StrataModel", "StrataAnalysis", "StrataDiagnostics"]),
+        // The pipeline driver: read → compile → analyse and check → generate / draw / run; the
+        // generator list, check-then-refuse, the atomic output writer, report tables.
+        .target(
+            name: "StrataDriver",
+            dependencies: ["StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram"]
+        ),
+        // Thin command-line front end: parses options and calls the driver.
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram",
+                "StrataDriver", "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Benchmark driver (scripts/bench builds it in release mode).
-        .executableTarget(name: "strata-bench", dependencies: ["StrataSyntax", "StrataModel", "StrataDiagnostics", "StrataAnalysis", "StrataRules", "StrataGen"]),
+        .executableTarget(name: "strata-bench", dependencies: ["StrataDriver", "StrataSyntax", "StrataModel", "StrataDiagnostics", "StrataAnalysis", "StrataRules", "StrataGen"]),
         .target(name: "StrataTestSupport", path: "Tests/StrataTestSupport"),
         .testTarget(name: "StrataDiagnosticsTests", dependencies: ["StrataDiagnostics", "StrataTestSupport"]),
         .testTarget(name: "StrataSyntaxTests", dependencies: ["StrataSyntax"]),
         .testTarget(name: "StrataModelTests", dependencies: ["StrataModel", "StrataSyntax"]),
         .testTarget(name: "StrataAnalysisTests", dependencies: ["StrataAnalysis", "StrataModel"]),
-        .testTarget(name: "StrataRulesTests", dependencies: ["StrataRules", "StrataAnalysis", "StrataModel", "StrataDiagnostics"],
+        .testTarget(name: "StrataRulesTests", dependencies: ["StrataRules", "StrataDriver", "StrataAnalysis", "StrataModel", "StrataDiagnostics"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataModel", "StrataRules", .product(name: "Yams", package: "Yams")],
+        .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataDriver", "StrataModel", "StrataRules", .product(name: "Yams", package: "Yams")],
                     exclude: ["Goldens"]),
         .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules"], exclude: ["Goldens"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDiagnostics", "StrataTestSupport"]),
+        .testTarget(name: "StrataDriverTests", dependencies: ["StrataDriver", "StrataGen", "StrataTestSupport"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDriver", "StrataDiagnostics", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

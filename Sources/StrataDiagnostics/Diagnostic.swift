@@ -45,11 +45,13 @@ public struct Diagnostic: Hashable, Sendable {
     public var help: String?
     /// Set when an `allow` silenced this finding; it is then reported but never counted.
     public var suppression: Suppression?
+    /// The model element a rule finding blames; nil for compiler diagnostics.
+    public var subject: Subject?
 
     public init(
         id: String, severity: Severity, message: String, primary: Label,
         secondary: [Label] = [], notes: [String] = [], help: String? = nil,
-        suppression: Suppression? = nil
+        suppression: Suppression? = nil, subject: Subject? = nil
     ) {
         self.id = id
         self.severity = severity
@@ -59,6 +61,7 @@ public struct Diagnostic: Hashable, Sendable {
         self.notes = notes
         self.help = help
         self.suppression = suppression
+        self.subject = subject
     }
 
     /// A diagnostic whose id, severity and help come from the catalogue.

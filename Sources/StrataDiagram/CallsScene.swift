@@ -6,11 +6,11 @@ import StrataModel
 /// step of an endpoint (a route, a call, a read or a write) tagged with its
 /// p99 cost from the latency model, in the first set with nothing failed.
 struct CallsSceneBuilder {
-    let architecture: Architecture
+    let analyses: ArchitectureAnalyses
     let findings: [PreparedFinding]
 
     func build() -> Scene {
-        CallsBuild(architecture: architecture, findings: findings).run()
+        CallsBuild(analyses: analyses, findings: findings).run()
     }
 }
 
@@ -21,11 +21,11 @@ private final class CallsBuild {
     let model: LatencyModel
     let set = 0
 
-    init(architecture: Architecture, findings: [PreparedFinding]) {
-        a = architecture
+    init(analyses: ArchitectureAnalyses, findings: [PreparedFinding]) {
+        a = analyses.architecture
         self.findings = findings
-        deployment = Deployment(architecture, graph: CallGraph(architecture))
-        model = LatencyModel(deployment)
+        deployment = analyses.deployment
+        model = analyses.freshLatencyModel()
     }
 
     /// Services at most this many to a row; deeper call levels start new rows.

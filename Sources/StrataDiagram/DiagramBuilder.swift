@@ -1,3 +1,4 @@
+import StrataAnalysis
 import StrataDiagnostics
 import StrataModel
 
@@ -7,7 +8,10 @@ public enum DiagramBuilder {
     ///
     /// `findings` are the checker's diagnostics (suppressed ones are left out);
     /// each becomes a numbered badge on the element it blames.
-    public static func build(_ architecture: Architecture, findings: [Diagnostic] = [], options: DiagramOptions = DiagramOptions()) throws -> Diagram {
+    /// The architecture and its analyses come from the pipeline (the calls view reads the shared
+    /// deployment and prices edges with a latency model of its own).
+    public static func build(_ analyses: ArchitectureAnalyses, findings: [Diagnostic] = [], options: DiagramOptions = DiagramOptions()) throws -> Diagram {
+        let architecture = analyses.architecture
         let locator = FindingLocator(architecture)
         let prepared = options.showFindings ? locator.prepare(findings) : []
         let scene: Scene
@@ -23,8 +27,13 @@ public enum DiagramBuilder {
             scene = TopologySceneBuilder(architecture: architecture, leafLevel: options.detail == .idc ? .idc : .rack,
                                          focusSet: index, findings: prepared).build()
         case .calls:
-            scene = CallsSceneBuilder(architecture: architecture, findings: prepared).build()
+            scene = CallsSceneBuilder(analyses: analyses, findings: prepared).build()
         }
         return GridLayout(scene: scene, showFindings: options.showFindings).layout()
+    }
+
+    /// The same for an architecture outside the pipeline (tests, tools): its analyses are built here.
+    public static func build(_ architecture: Architecture, findings: [Diagnostic] = [], options: DiagramOptions = DiagramOptions()) throws -> Diagram {
+        try build(ArchitectureAnalyses(architecture), findings: findings, options: options)
     }
 }

@@ -1,4 +1,3 @@
-import StrataAnalysis
 import StrataModel
 
 /// Builds the `topology` and `set NAME` views.

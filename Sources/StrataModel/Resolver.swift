@@ -115,26 +115,8 @@ extension DiagnosticSink {
 
     /// The accepted word closest to `word` by edit distance, if close enough to be a typo.
     func closest(_ word: String, in candidates: [String]) -> String? {
-        let best = candidates.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
-        guard let (candidate, distance) = best, distance <= max(1, word.count / 3) else { return nil }
-        return candidate
+        EditDistance.closest(to: word, in: candidates) { _ in max(1, word.count / 3) }
     }
 }
 
-/// Levenshtein distance (small words only).
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = previous
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
-}
 

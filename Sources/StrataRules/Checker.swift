@@ -3,38 +3,20 @@ import StrataAnalysis
 import StrataDiagnostics
 import StrataModel
 
-/// Per-run rule configuration: `--disable RULE`, `--severity RULE=LEVEL`.
-public struct CheckOptions: Sendable {
-    public var disabled: Set<String>
-    public var severities: [String: Severity]
-
-    public init(disabled: Set<String> = [], severities: [String: Severity] = [:]) {
-        self.disabled = disabled
-        self.severities = severities
-    }
-}
-
-/// A rule that did not (fully) run, and why.
-public struct SkippedRule: Hashable, Sendable {
-    public let rule: String
-    public let reason: String
-}
-
-/// What `strata check` learned from the rules.
-public struct CheckReport: Sendable {
-    /// Findings as diagnostics (suppressed ones carry their `allow` reason), plus
-    /// compiler errors about `allow` statements naming unknown rules.
-    public var diagnostics: [Diagnostic]
-    public var skipped: [SkippedRule]
-    /// Names of the rules that ran, in registry order.
-    public var rulesRun: [String]
-}
-
 /// Runs rules over an architecture.
 public enum Checker {
-    /// Runs every enabled rule and applies severities and `allow` suppressions.
+    /// Descriptors of every rule, for renderers and `strata explain`.
+    public static var descriptors: [RuleDescriptor] { RuleRegistry.all.map(\.descriptor) }
+
+    /// The same for an architecture outside the pipeline (tests, tools): its analyses are built here.
     public static func check(_ architecture: Architecture, rules: [Rule] = RuleRegistry.all, options: CheckOptions = CheckOptions()) -> CheckReport {
-        let context = RuleContext(architecture: architecture)
+        check(ArchitectureAnalyses(architecture), rules: rules, options: options)
+    }
+
+    /// Runs every enabled rule over an architecture and its analyses, and applies severities and
+    /// `allow` suppressions. Every finding keeps its subject.
+    public static func check(_ context: ArchitectureAnalyses, rules: [Rule] = RuleRegistry.all, options: CheckOptions = CheckOptions()) -> CheckReport {
+        let architecture = context.architecture
         let allows = AllowIndex(architecture)
         var diagnostics = allows.unknownRuleDiagnostics(known: Set(RuleRegistry.all.map(\.name)))
         var skipped: [SkippedRule] = []
@@ -53,7 +35,7 @@ public enum Checker {
             let severity = options.severities[rule.name] ?? rule.severity
             for f in outcome.findings {
                 var d = Diagnostic(id: rule.name, severity: severity, message: f.message, primary: Label(f.span, f.label),
-                                   secondary: f.secondary, notes: f.notes, help: f.help)
+                                   secondary: f.secondary, notes: f.notes, help: f.help, subject: f.subject)
                 if let allow = allows.allow(rule.name, for: f.subject) {
                     d.suppression = Suppression(reason: allow.reason, span: allow.span)
                 }
@@ -97,27 +79,12 @@ struct AllowIndex {
         var result: [Diagnostic] = []
         for allows in bySubject.values {
             for a in allows where !known.contains(a.rule) {
-                let near = known.map { ($0, levenshtein($0, a.rule)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-                let help = near.flatMap { $0.1 <= 3 ? "did you mean `\($0.0)`? `strata explain --list` lists every rule" : nil }
+                let near = EditDistance.closest(to: a.rule, in: known.sorted()) { _ in 3 }
+                let help = near.map { "did you mean `\($0)`? `strata explain --list` lists every rule" }
                     ?? "`strata explain --list` lists every rule"
                 result.append(Diagnostic(Catalogue.unknownReference, "`allow` names `\(a.rule)`, which is not a rule", at: a.span, help: help))
             }
         }
         return result
     }
-}
-
-/// Edit distance between two short words.
-func levenshtein(_ a: String, _ b: String) -> Int {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    if x.isEmpty || y.isEmpty { return max(x.count, y.count) }
-    var previous = Array(0...y.count), current = previous
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
 }

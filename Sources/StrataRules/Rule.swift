@@ -2,19 +2,6 @@ import StrataAnalysis
 import StrataDiagnostics
 import StrataModel
 
-/// The block a finding belongs to; `allow RULE "reason"` written in that block
-/// or any block enclosing it suppresses the finding.
-public enum Subject: Hashable, Sendable {
-    case architecture
-    case sets
-    case access
-    case discovery
-    case gateway(String)
-    case service(String)
-    case endpoint(service: String, endpoint: String)
-    case store(String)
-}
-
 /// One problem a rule found.
 public struct Finding: Sendable {
     public var message: String
@@ -49,37 +36,11 @@ public struct RuleOutcome: Sendable {
     }
 }
 
-/// The inputs of a rule: the architecture and the shared analyses (computed once, on first use).
-public final class RuleContext {
-    public let architecture: Architecture
-    public private(set) lazy var callGraph = CallGraph(architecture)
-    public private(set) lazy var deployment = Deployment(architecture, graph: callGraph)
-    public private(set) lazy var simulation = FailureSimulation(deployment)
-    public private(set) lazy var availability = AvailabilityModel(deployment)
-    private var latencyModels: [DomainID?: LatencyModel] = [:]
+/// The inputs of a rule: the architecture and its shared analyses (built once, see
+/// ``ArchitectureAnalyses``).
+public typealias RuleContext = ArchitectureAnalyses
 
-    public init(architecture: Architecture) {
-        self.architecture = architecture
-    }
-
-    /// The latency model with no failure (nil) or with one domain lost; built once per failure.
-    public func latency(after failure: DomainID? = nil) -> LatencyModel {
-        if let model = latencyModels[failure] { return model }
-        let model = LatencyModel(deployment, failure: failure)
-        latencyModels[failure] = model
-        return model
-    }
-
-    /// The per-endpoint figures of `strata check --report`.
-    public var report: EndpointReport {
-        EndpointReport(deployment, simulation: simulation, availability: availability, latency: { self.latency(after: $0) })
-    }
-
-    /// `level name` of a domain, e.g. `idc sh-a`.
-    public func describe(_ domain: DomainID) -> String {
-        "\(architecture.topology[domain].level) \(architecture.topology[domain].name)"
-    }
-
+extension ArchitectureAnalyses {
     /// The spec span of a component's placement (or its declaration).
     public func placementSpan(_ id: ComponentID) -> Span? {
         if let p = architecture.placement(of: id) { return p.span }

@@ -1,4 +1,5 @@
 import Foundation
+import StrataDriver
 import StrataGen
 import StrataModel
 import StrataRules
@@ -23,12 +24,12 @@ enum BuildBenchmark {
             print("strata-bench: cannot load the generated spec")
             return 1
         }
-        let (checked, checking) = timed { Checker.check(Compiler.compile(spec)) }
-        guard let architecture = checked.compilation.architecture, let report = checked.report else {
+        let (checked, checking) = timed { Pipeline.check(Pipeline.compile(spec)) }
+        guard let analyses = checked.analyses, let report = checked.report else {
             print("strata-bench: the generated spec does not resolve")
             return 1
         }
-        let input = GenerationInput(architecture: architecture, specPath: path, check: report,
+        let input = GenerationInput(analyses: analyses, specPath: path, check: report, ruleDescriptors: Pipeline.ruleDescriptors,
                                     templates: .standard(overrideDirectory: nil), sources: checked.compilation.sources)
 
         print("strata-bench --build: \(services) services (\(bytes.count) bytes); check took \(fixed(checking, 2)) s (not counted below)")
@@ -36,7 +37,7 @@ enum BuildBenchmark {
         print(Table.row(["target", "files", "MB", "seconds"], widths: [10, 7, 8, 17]))
         var configSeconds = 0.0
         for target in BuildTarget.allCases {
-            let generators = GeneratorRegistry.generators(for: [target])
+            let generators = Pipeline.generators(for: [target])
             let artifacts: [Artifact], times: [Double]
             do {
                 (artifacts, times) = try timedRuns(runs) { try generators.flatMap { try $0.generate(input) } }

@@ -1,4 +1,5 @@
 import StrataDiagnostics
+import StrataDriver
 import StrataModel
 import StrataRules
 import StrataSyntax
@@ -132,7 +133,7 @@ func benchmark(services: Int, runs: Int) -> Int32 {
         var compilation: Compilation?
         let resolve = clock.measure { compilation = Compiler.compile(spec) }
         var checked: CheckedSpec?
-        let rules = clock.measure { checked = Checker.check(compilation!) }
+        let rules = clock.measure { checked = Pipeline.check(compilation!) }
         let t = RunTimes(load: seconds(load), resolve: seconds(resolve), rules: seconds(rules))
         if run > 0 || t.total >= Limits.slowRunSeconds {
             times.append(t)

@@ -1,10 +1,8 @@
 import Foundation
 import ArgumentParser
 import StrataDiagnostics
+import StrataDriver
 import StrataGen
-import StrataModel
-import StrataRules
-import StrataSyntax
 
 /// `strata build`: compiles a spec into services, gateway and registry configs, deployment files and diagrams.
 struct Build: ParsableCommand {
@@ -63,7 +61,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let compilation = try SpecInput.compile(spec)
-        let checked = Checker.check(compilation)
+        let checked = Pipeline.check(compilation)
         let pipeline = BuildPipeline(targets: try selectedTargets(), templatesDirectory: templates, force: force)
         let shown = checked.diagnostics.filter { $0.suppression == nil }
         let skipped = checked.skipped.map { SkippedCheck(rule: $0.rule, reason: $0.reason, file: spec) }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import StrataDiagnostics
-import StrataModel
-import StrataRules
+import StrataDriver
 import StrataSyntax
 
 /// `strata check`: compiles specs, runs the checker rules and reports every problem in the requested formats.
@@ -107,7 +106,7 @@ struct Check: ParsableCommand {
         for path in uniqueSpecs {
             do {
                 let loaded = try SpecLoader.load(path: path, sources: sources)
-                let checked = Checker.check(Compiler.compile(loaded), options: settings.options)
+                let checked = Pipeline.check(Pipeline.compile(loaded), options: settings.options)
                 diagnostics += checked.diagnostics
                 if checked.report == nil {
                     skipped.append(SkippedCheck(rule: nil, reason: "the spec has errors, so no rule ran", file: path))
@@ -131,11 +130,11 @@ struct Check: ParsableCommand {
                 case .standardOutput:
                     try Console.write(text)
                 case .file(let path):
-                    try OutputFile.write(text, to: path)
+                    try AtomicFile.write(Array(text.utf8), to: path, createDirectories: true)
                 }
             } catch {
                 let target = if case .file(let path) = request.destination { path } else { "standard output" }
-                let reason = (error as? OutputError)?.reason ?? "\(error)"
+                let reason = (error as? FileError)?.reason ?? "\(error)"
                 Console.writeError("strata: error: cannot write \(target): \(reason)\n")
                 ioFailed = true
             }
@@ -168,7 +167,7 @@ struct Check: ParsableCommand {
     }
 
     private func render(_ run: Run, as request: OutputRequest) -> String {
-        let rules = KnownRules.all
+        let rules = Pipeline.ruleDescriptors
         let sources = run.sources
         switch request.format {
         case .text:
@@ -187,7 +186,7 @@ struct Check: ParsableCommand {
         case .github:
             return GitHubRenderer(sources: sources, skipped: run.skipped).render(run.diagnostics)
         case .junit:
-            return JUnitRenderer(sources: sources, rules: KnownRules.enabled(disabling: run.settings.disabled),
+            return JUnitRenderer(sources: sources, rules: Pipeline.ruleDescriptors.filter { !run.settings.disabled.contains($0.id) },
                                  failurePolicy: run.policy, skipped: run.skipped).render(run.diagnostics)
         }
     }

@@ -2,8 +2,7 @@ import ArgumentParser
 import Foundation
 import StrataDiagnostics
 import StrataDiagram
-import StrataModel
-import StrataRules
+import StrataDriver
 
 /// `strata diagram SPEC [VIEW [NAME]]`: an SVG (or DOT, Mermaid, PNG) of the architecture for design reviews.
 struct Diagram: ParsableCommand {
@@ -120,14 +119,12 @@ struct Diagram: ParsableCommand {
                 Console.writeError("timings: " + parts.joined(separator: ", ") + "\n")
             }
         }
-        let (_, architecture) = try SpecInput.architecture(spec, noColor: noColor, nothing: "drawn")
-        lap("compile")
-        let report = Checker.check(architecture)
-        lap("check")
+        let (checked, analyses) = try SpecInput.checked(spec, noColor: noColor, nothing: "drawn")
+        lap("compile and check")
         let options = DiagramOptions(view: try diagramView(), detail: detail.flatMap(DiagramDetail.init(rawValue:)), showFindings: !noFindings)
         let diagram: StrataDiagram.Diagram
         do {
-            diagram = try DiagramBuilder.build(architecture, findings: report.diagnostics, options: options)
+            diagram = try DiagramBuilder.build(analyses, findings: checked.report?.diagnostics ?? [], options: options)
         } catch let error as DiagramError {
             Console.writeError("strata: error: \(error)\n")
             throw ExitCode(2)
@@ -144,9 +141,9 @@ struct Diagram: ParsableCommand {
             return
         }
         do {
-            if let output, output != "-" { try OutputFile.write(text, to: output) } else { try Console.write(text) }
+            if let output, output != "-" { try AtomicFile.write(Array(text.utf8), to: output, createDirectories: true) } else { try Console.write(text) }
         } catch {
-            Console.writeError("strata: error: \((error as? OutputError)?.description ?? "\(error)")\n")
+            Console.writeError("strata: error: cannot write \(error)\n")
             throw ExitCode(2)
         }
         lap("write")

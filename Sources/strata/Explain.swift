@@ -1,5 +1,6 @@
 import ArgumentParser
 import StrataDiagnostics
+import StrataDriver
 
 /// `strata explain`: prints what a diagnostic code or rule name means.
 struct Explain: ParsableCommand {
@@ -30,13 +31,13 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         if list {
-            try Console.write(Explain.listing(KnownRules.all))
+            try Console.write(Explain.listing(Pipeline.ruleDescriptors))
             return
         }
         let key = id ?? ""
-        guard let rule = RuleDescriptor.lookup(key, in: KnownRules.all) else {
+        guard let rule = RuleDescriptor.lookup(key, in: Pipeline.ruleDescriptors) else {
             var message = "strata: error: unknown diagnostic code or rule name '\(key)'"
-            if let guess = Explain.closestMatch(to: key, in: KnownRules.all) { message += "; did you mean '\(guess)'?" }
+            if let guess = Explain.closestMatch(to: key, in: Pipeline.ruleDescriptors) { message += "; did you mean '\(guess)'?" }
             Console.writeError(message + "\nRun 'strata explain --list' to see every code and name.\n")
             throw ExitCode(2)
         }
@@ -69,15 +70,10 @@ struct Explain: ParsableCommand {
 
     /// The id or name nearest to `key` by edit distance, when it is close enough to be a typo.
     static func closestMatch(to key: String, in rules: [RuleDescriptor]) -> String? {
-        let wanted = Array(key.lowercased())
-        var best: (candidate: String, distance: Int)?
-        for candidate in rules.flatMap({ [$0.id, $0.name] }) {
-            let distance = editDistance(wanted, Array(candidate.lowercased()))
-            if distance <= max(1, candidate.count / 4), distance < best?.distance ?? .max {
-                best = (candidate, distance)
-            }
-        }
-        return best?.candidate
+        let candidates = rules.flatMap { [$0.id, $0.name] }
+        let lowered = candidates.map { $0.lowercased() }
+        guard let guess = EditDistance.closest(to: key.lowercased(), in: lowered, limit: { max(1, $0.count / 4) }) else { return nil }
+        return candidates[lowered.firstIndex(of: guess)!]
     }
 
     private static func padded(_ text: String, _ width: Int) -> String {
@@ -99,18 +95,5 @@ struct Explain: ParsableCommand {
             lines.append(current)
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
-    }
-
-    /// Levenshtein distance between two character arrays.
-    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1]
-            for (j, y) in b.enumerated() {
-                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StrataDiagnostics
+import StrataDriver
 import StrataSyntax
 
 #if canImport(Glibc)
@@ -53,17 +54,17 @@ struct Fmt: ParsableCommand {
     private func formatFile(at path: String) -> Outcome {
         let bytes: [UInt8]
         do {
-            bytes = try FileIO.read(path)
+            bytes = try AtomicFile.read(path)
         } catch {
-            StandardError.write("strata fmt: cannot read \(path): \(error.reason)\n")
+            Console.writeError("strata fmt: cannot read \(path): \(error.reason)\n")
             return .ioError
         }
         let sources = SourceManager()
         let file = sources.add(path: path, bytes: bytes)
         let tree = Parser.parse(file)
         if tree.hasErrors {
-            let renderer = TextRenderer(sources: sources, color: StandardError.supportsColor)
-            StandardError.write(renderer.render(tree.diagnostics))
+            let renderer = TextRenderer(sources: sources, color: Console.standardErrorWantsColor)
+            Console.writeError(renderer.render(tree.diagnostics))
             return .syntaxErrors
         }
         let formatted = Array(StrataSyntax.Formatter.format(tree, source: file).utf8)
@@ -74,9 +75,9 @@ struct Fmt: ParsableCommand {
             return .wouldChange
         }
         do {
-            try FileIO.replaceAtomically(path, with: formatted)
+            try AtomicFile.write(formatted, to: path)
         } catch {
-            StandardError.write("strata fmt: cannot write \(path): \(error.reason)\n")
+            Console.writeError("strata fmt: cannot write \(path): \(error.reason)\n")
             return .ioError
         }
         return .rewritten
@@ -166,106 +167,5 @@ private struct ChangeHint {
         }
         if result.last == "" { result.removeLast() }
         return result
-    }
-}
-
-// MARK: - Files and standard error
-
-/// A failed system call, with the C library's description of `errno`.
-private struct SystemError: Error {
-    let reason: String
-    init(errno code: Int32) { reason = String(cString: strerror(code)) }
-    init(_ reason: String) { self.reason = reason }
-}
-
-extension Error {
-    fileprivate var reason: String { (self as? SystemError)?.reason ?? "\(self)" }
-}
-
-/// Whole-file reads and atomic replacement (temporary file in the same directory, then `rename`).
-private enum FileIO {
-    static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SystemError(errno: errno) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw SystemError(errno: errno) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw SystemError(errno: EISDIR) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError(errno: errno)
-            }
-            if n == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-    }
-
-    /// Replaces the file at `path` (following symbolic links) so that readers see
-    /// either the old or the new content, never a mix; keeps its permission bits.
-    static func replaceAtomically(_ path: String, with bytes: [UInt8]) throws {
-        guard let resolved = realpath(path, nil) else { throw SystemError(errno: errno) }
-        let target = String(cString: resolved)
-        free(resolved)
-        var info = stat()
-        guard stat(target, &info) == 0 else { throw SystemError(errno: errno) }
-        let slash = target.lastIndex(of: "/")
-        let directory = slash.map { String(target[..<$0]) } ?? "."
-        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        let temporary = "\(directory)/.\(name).strata-fmt-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw SystemError(errno: errno) }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
-        do {
-            defer { close(fd) }
-            guard fchmod(fd, info.st_mode & 0o7777) == 0 else { throw SystemError(errno: errno) }
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SystemError(errno: errno)
-                }
-                offset += n
-            }
-            guard fsync(fd) == 0 else { throw SystemError(errno: errno) }
-        }
-        guard rename(temporary, target) == 0 else { throw SystemError(errno: errno) }
-        renamed = true
-    }
-}
-
-/// `read(2)`, named apart from the `read` methods that would shadow it.
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    read(fd, buffer, count)
-}
-
-/// `write(2)`, named apart from the `write` methods that would shadow it.
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(fd, buffer, count)
-}
-
-/// Unbuffered writes to standard error.
-private enum StandardError {
-    static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = systemWrite(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
-    }
-
-    /// Colour when standard error is a terminal and `NO_COLOR` is not set.
-    static var supportsColor: Bool {
-        isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
     }
 }

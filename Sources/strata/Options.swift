@@ -1,6 +1,6 @@
 import ArgumentParser
 import StrataDiagnostics
-import StrataRules
+import StrataDriver
 import StrataSyntax
 
 /// An output format of `strata check`.
@@ -161,7 +161,7 @@ struct RuleSettings: Sendable {
 
     /// The overrides as SARIF records them, in rule registry order.
     var overrides: [RuleOverride] {
-        Checker.descriptors.compactMap { rule in
+        Pipeline.rules.compactMap { rule in
             if disabled.contains(rule.id) { return RuleOverride(rule: rule.id, enabled: false) }
             if let level = severities[rule.id] { return RuleOverride(rule: rule.id, enabled: true, level: level) }
             return nil
@@ -193,7 +193,7 @@ struct RuleSettings: Sendable {
 
     /// The rule called `name`, or a usage error with a suggestion.
     static func rule(named name: String, option: String) throws -> String {
-        let rules = Checker.descriptors
+        let rules = Pipeline.rules
         if let rule = rules.first(where: { $0.id == name.lowercased() }) { return rule.id }
         if let code = RuleDescriptor.lookup(name, in: RuleDescriptor.catalogue) {
             throw ValidationError("\(option) \(name): \(code.id) \(code.name) is a compiler diagnostic, not a rule; compiler errors cannot be disabled or lowered")

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import StrataAnalysis
 import StrataDiagnostics
+import StrataDriver
 import StrataGen
 import StrataModel
 import StrataRules
@@ -76,7 +77,7 @@ struct Up: ParsableCommand {
     func run() throws {
         let signals = StopSignals()
         let compilation = try SpecInput.compile(spec)
-        let checked = Checker.check(compilation)
+        let checked = Pipeline.check(compilation)
         let shown = checked.diagnostics.filter { $0.suppression == nil && $0.severity == .error }
         if !shown.isEmpty {
             Console.writeError(TextRenderer(sources: compilation.sources, color: Console.standardErrorWantsColor, summary: true).render(shown))

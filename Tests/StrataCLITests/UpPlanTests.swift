@@ -1,4 +1,5 @@
 import Foundation
+import StrataDriver
 import StrataGen
 import StrataModel
 import StrataRules
@@ -22,7 +23,7 @@ import Testing
     @Test func etcdMembersAreReadFromTheGeneratedRegistry() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("strata-up-plan-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
-        let checked = Checker.check(try Compiler.compile(path: Self.specPath))
+        let checked = Pipeline.check(try Compiler.compile(path: Self.specPath))
         guard case .written = BuildPipeline(targets: [.registry]).run(checked, specPath: Self.specPath, outputDirectory: work.path) else {
             Issue.record("the registry target was not built")
             return

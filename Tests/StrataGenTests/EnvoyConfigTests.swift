@@ -1,6 +1,8 @@
 import Foundation
 import StrataModel
 import Testing
+import StrataAnalysis
+import StrataDriver
 import Yams
 @testable import StrataGen
 
@@ -278,7 +280,7 @@ import Yams
     @Test func routesAreOrderedLongestPrefixFirst() throws {
         let compilation = Compiler.compile(text: Self.nastySpec)
         let architecture = try #require(compilation.architecture)
-        let plan = try #require(try GatewayPlanner.plans(architecture).first)
+        let plan = try #require(try GatewayPlanner.plans(ArchitectureAnalyses(architecture)).first)
         #expect(plan.routes.map(\.prefix.utf8.count) == plan.routes.map(\.prefix.utf8.count).sorted(by: >))
         #expect(Set(plan.routes.map(\.prefix)) == Set(Self.nastyPrefixes))
     }

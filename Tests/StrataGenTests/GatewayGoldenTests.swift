@@ -3,6 +3,7 @@ import StrataModel
 import StrataRules
 import StrataSyntax
 import Testing
+import StrataDriver
 @testable import StrataGen
 
 /// Shared by the gateway, registry and report tests: compiling specs, running generators, tools.
@@ -25,7 +26,7 @@ enum GatewayTestSupport {
     static func build(_ specPath: String, targets: Set<BuildTarget> = targets) throws -> [Artifact] {
         let root = repository.path
         let compilation = try Compiler.compile(path: specPath, read: { try SpecLoader.readFile(root + "/" + $0) })
-        let checked = Checker.check(compilation)
+        let checked = Pipeline.check(compilation)
         return try BuildPipeline(targets: targets).artifacts(for: checked, specPath: specPath)
     }
 
@@ -33,7 +34,7 @@ enum GatewayTestSupport {
     static func build(text: String, path: String = "test.strata", targets: Set<BuildTarget> = targets) throws -> [Artifact] {
         let compilation = Compiler.compile(text: text, path: path)
         #expect(!compilation.hasErrors, "\(compilation.diagnostics.map(\.message))")
-        return try BuildPipeline(targets: targets).artifacts(for: Checker.check(compilation), specPath: path)
+        return try BuildPipeline(targets: targets).artifacts(for: Pipeline.check(compilation), specPath: path)
     }
 
     static func text(_ artifacts: [Artifact], _ path: String) throws -> String {

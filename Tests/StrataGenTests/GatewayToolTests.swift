@@ -1,6 +1,8 @@
 import Foundation
 import StrataModel
 import Testing
+import StrataAnalysis
+import StrataDriver
 @testable import StrataGen
 
 #if canImport(Glibc)
@@ -71,7 +73,7 @@ import Darwin
     static func relocatedNastyPlan() throws -> GatewayPlan {
         let compilation = Compiler.compile(text: EnvoyConfigTests.nastySpec)
         let architecture = try #require(compilation.architecture)
-        let plan = try #require(try GatewayPlanner.plans(architecture).first)
+        let plan = try #require(try GatewayPlanner.plans(ArchitectureAnalyses(architecture)).first)
         let upstreams = plan.upstreams.map { upstream in
             UpstreamPlan(service: upstream.service,
                          tiers: upstream.tiers.map { $0.map { UpstreamEndpoint(instance: $0.instance, host: $0.host, port: freePort()) } },

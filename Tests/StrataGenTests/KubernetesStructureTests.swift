@@ -3,6 +3,7 @@ import StrataAnalysis
 import StrataModel
 import StrataRules
 import Testing
+import StrataDriver
 import Yams
 @testable import StrataGen
 
@@ -335,8 +336,8 @@ enum DeployFixture {
     static func build(_ compilation: Compilation, specPath: String) throws -> Output {
         let errors = compilation.diagnostics.filter { $0.severity == .error }.map(\.message)
         let architecture = try #require(compilation.architecture, "\(specPath) does not compile: \(errors)")
-        let input = GenerationInput(architecture: architecture, specPath: specPath, check: Checker.check(architecture),
-                                    templates: .standard(overrideDirectory: nil))
+        let input = GenerationInput(analyses: ArchitectureAnalyses(architecture), specPath: specPath, check: Checker.check(architecture),
+                                    ruleDescriptors: Pipeline.ruleDescriptors, templates: .standard(overrideDirectory: nil))
         let artifacts = try KubernetesGenerator().generate(input) + ComposeGenerator().generate(input)
         let objects = artifacts.filter { $0.path.hasPrefix("deploy/k8s/") }.flatMap(parse)
         return Output(architecture: architecture, artifacts: artifacts, objects: objects)

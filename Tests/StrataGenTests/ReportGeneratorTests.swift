@@ -4,6 +4,8 @@ import StrataModel
 import StrataRules
 import StrataSyntax
 import Testing
+import StrataAnalysis
+import StrataDriver
 @testable import StrataGen
 
 /// `report/check.sarif` and `report/check.json`: the checker's findings as `strata check` renders them.
@@ -51,8 +53,8 @@ import Testing
     @Test func theReportNeedsTheSources() throws {
         let compilation = try Compiler.compile(path: "specs/shop.strata", read: { try SpecLoader.readFile(Support.repository.path + "/" + $0) })
         let architecture = try #require(compilation.architecture)
-        let input = GenerationInput(architecture: architecture, specPath: "specs/shop.strata", check: Checker.check(architecture),
-                                    templates: .standard(overrideDirectory: nil))
+        let input = GenerationInput(analyses: ArchitectureAnalyses(architecture), specPath: "specs/shop.strata", check: Checker.check(architecture),
+                                    ruleDescriptors: Pipeline.ruleDescriptors, templates: .standard(overrideDirectory: nil))
         #expect(throws: GenerationError.self) { try ReportGenerator().generate(input) }
     }
 }

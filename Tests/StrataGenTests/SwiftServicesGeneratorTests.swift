@@ -2,6 +2,8 @@ import Foundation
 import StrataModel
 import StrataRules
 import Testing
+import StrataAnalysis
+import StrataDriver
 @testable import StrataGen
 
 /// The services generator on small specs: escaping of every spec value, names, collisions, steps.
@@ -9,8 +11,8 @@ import Testing
     func generate(_ spec: String) throws -> [String: String] {
         let compilation = Compiler.compile(text: spec, path: "test.strata")
         let architecture = try #require(compilation.architecture, "\(compilation.diagnostics.map(\.message))")
-        let input = GenerationInput(architecture: architecture, specPath: "test.strata", check: Checker.check(architecture),
-                                    templates: .standard(overrideDirectory: nil))
+        let input = GenerationInput(analyses: ArchitectureAnalyses(architecture), specPath: "test.strata", check: Checker.check(architecture),
+                                    ruleDescriptors: Pipeline.ruleDescriptors, templates: .standard(overrideDirectory: nil))
         var files: [String: String] = [:]
         for artifact in try SwiftServicesGenerator().generate(input) {
             files[artifact.path] = String(decoding: artifact.contents, as: UTF8.self)

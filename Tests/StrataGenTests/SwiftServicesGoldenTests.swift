@@ -2,6 +2,8 @@ import Foundation
 import StrataModel
 import StrataRules
 import Testing
+import StrataAnalysis
+import StrataDriver
 @testable import StrataGen
 
 /// The `swift` target's output for specs/shop.strata, compared file by file with the checked-in
@@ -16,8 +18,8 @@ import Testing
     static func generate(_ specPath: String) throws -> [Artifact] {
         let compilation = try Compiler.compile(path: repository.appendingPathComponent(specPath).path)
         let architecture = try #require(compilation.architecture, "\(specPath) does not compile")
-        let input = GenerationInput(architecture: architecture, specPath: specPath, check: Checker.check(architecture),
-                                    templates: .standard(overrideDirectory: nil))
+        let input = GenerationInput(analyses: ArchitectureAnalyses(architecture), specPath: specPath, check: Checker.check(architecture),
+                                    ruleDescriptors: Pipeline.ruleDescriptors, templates: .standard(overrideDirectory: nil))
         return try SwiftServicesGenerator().generate(input)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import StrataDiagnostics
+import StrataDriver
 import StrataModel
 import StrataRules
 
@@ -118,7 +119,7 @@ import StrataRules
         let compilation = try Compiler.compile(path: path(name, "strata"))
         let rendered = TextRenderer(sources: compilation.sources, color: false).render(compilation.diagnostics)
         try #require(!compilation.hasErrors, "\(name).strata must compile (rule findings only):\n\(rendered)")
-        let checked = Checker.check(compilation)
+        let checked = Pipeline.check(compilation)
         try #require(checked.report != nil)
         return checked
     }

@@ -76,7 +76,7 @@ import StrataRules
     func ruleFinishesOnADeepDAG(rule name: String) throws {
         let architecture = try #require(ScalingPlacementRulesTests.architecture, "the generated spec does not compile")
         let rule = try #require(RuleRegistry.rule(named: name))
-        let outcome = rule.run(RuleContext(architecture: architecture))
+        let outcome = rule.run(RuleContext(architecture))
         #expect(!outcome.findings.isEmpty, "\(name) found nothing on the generated spec")
     }
 }

@@ -15,7 +15,7 @@ struct ComposeGenerator: Generator {
     static let fileName = "docker-compose.yaml"
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        let plan = DeploymentPlan(input.architecture)
+        let plan = DeploymentPlan(input.analyses)
         let compose = ComposeFile(plan: plan)
         var artifacts = [Artifact(path: "\(ComposeGenerator.root)/\(ComposeGenerator.fileName)",
                                   contents: YAMLWriter.file(header: input.header, documents: [compose.document()]))]

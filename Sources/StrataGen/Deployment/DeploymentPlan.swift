@@ -91,10 +91,11 @@ struct DeploymentPlan: Sendable {
     let registries: [RegistryWorkload]
     let stores: [StorePlaceholder]
 
-    init(_ architecture: Architecture) {
+    init(_ analyses: ArchitectureAnalyses) {
+        let architecture = analyses.architecture
         self.architecture = architecture
         namespace = architecture.name
-        let graph = CallGraph(architecture)
+        let graph = analyses.callGraph
 
         // Who calls whom, per service (from the call graph), and which gateways route to each service.
         var callers: [String: Set<String>] = [:]

@@ -19,7 +19,7 @@ struct KubernetesGenerator: Generator {
     }
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        let plan = DeploymentPlan(input.architecture)
+        let plan = DeploymentPlan(input.analyses)
         let files = try KubernetesGenerator.files(plan, header: input.header)
         try KubernetesGenerator.checkUniqueNames(files)
         var artifacts: [Artifact] = []

@@ -8,7 +8,7 @@ struct EnvoyGenerator: Generator {
     var target: BuildTarget { .envoy }
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        let plans = try GatewayPlanner.plans(input.architecture)
+        let plans = try GatewayPlanner.plans(input.analyses)
         var artifacts = try plans.map { plan in
             Artifact(path: "gateway/envoy/\(plan.stem).yaml", contents: try EnvoyConfigEmitter(plan: plan, header: input.header).text())
         }

@@ -113,9 +113,10 @@ enum GatewayPlanner {
     static let host = "127.0.0.1"
 
     /// One plan per gateway per set, gateways in declaration order, sets in set order.
-    static func plans(_ architecture: Architecture) throws -> [GatewayPlan] {
+    static func plans(_ analyses: ArchitectureAnalyses) throws -> [GatewayPlan] {
+        let architecture = analyses.architecture
         let ports = LocalPorts(architecture)
-        let graph = CallGraph(architecture)
+        let graph = analyses.callGraph
         var plans: [GatewayPlan] = []
         for gateway in architecture.gateways {
             for (setIndex, set) in architecture.sets.enumerated() {

@@ -9,7 +9,7 @@ struct NginxGenerator: Generator {
     var target: BuildTarget { .nginx }
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        try GatewayPlanner.plans(input.architecture).map { plan in
+        try GatewayPlanner.plans(input.analyses).map { plan in
             Artifact(path: "gateway/nginx/\(plan.stem).conf", contents: try NginxConfigEmitter(plan: plan, header: input.header).text())
         }
     }

@@ -1,5 +1,4 @@
 import StrataDiagnostics
-import StrataRules
 
 /// `report`: the checker's findings on the spec, as `strata check` would write them:
 /// `report/check.sarif` (SARIF 2.1.0, for code-scanning uploads) and `report/check.json`
@@ -7,15 +6,12 @@ import StrataRules
 struct ReportGenerator: Generator {
     var target: BuildTarget { .report }
 
-    /// Every descriptor a finding can refer to: compiler diagnostics and checker rules.
-    static var descriptors: [RuleDescriptor] { RuleDescriptor.catalogue + Checker.descriptors }
-
     func generate(_ input: GenerationInput) throws -> [Artifact] {
         guard let sources = input.sources else {
             throw GenerationError("the report target needs the spec's source files (GenerationInput.sources)")
         }
         let diagnostics = input.check.diagnostics
-        let rules = Self.descriptors
+        let rules = input.ruleDescriptors
         return [
             Artifact(path: "report/check.sarif", contents: SARIFRenderer(sources: sources, rules: rules).render(diagnostics)),
             Artifact(path: "report/check.json", contents: JSONRenderer(sources: sources, rules: rules).render(diagnostics)),

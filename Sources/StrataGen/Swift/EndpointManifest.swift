@@ -8,7 +8,8 @@ import StrataModel
 enum EndpointManifest {
     static let path = "strata-endpoints.json"
 
-    static func json(_ architecture: Architecture, plan: ServicesPlan, header: String) throws -> String {
+    static func json(_ analyses: ArchitectureAnalyses, plan: ServicesPlan, header: String) throws -> String {
+        let architecture = analyses.architecture, graph = analyses.callGraph
         var services: [String: Any] = [:]
         for service in architecture.services {
             var endpoints: [String: Any] = [:]
@@ -23,7 +24,6 @@ enum EndpointManifest {
             }
             services[service.name] = ["striped": service.placement.isStriped, "endpoints": endpoints]
         }
-        let graph = CallGraph(architecture)
         let publicEndpoints: [[String: Any]] = graph.publicEndpoints.map {
             ["gateway": $0.gateway, "prefix": $0.route.prefix, "service": $0.endpoint.service, "endpoint": $0.endpoint.endpoint]
         }

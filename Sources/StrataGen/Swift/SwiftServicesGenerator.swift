@@ -30,7 +30,7 @@ public struct SwiftServicesGenerator: Generator {
         try emit("README.md", "swift/package/README.md.mustache", readmeContext(input, plan))
         try emit(".gitignore", "swift/package/gitignore.mustache", [:])
         artifacts.append(Artifact(path: SwiftServicesGenerator.root + "/" + EndpointManifest.path,
-                                  contents: try EndpointManifest.json(input.architecture, plan: plan, header: input.header)))
+                                  contents: try EndpointManifest.json(input.analyses, plan: plan, header: input.header)))
         for name in input.templates.names where name.hasPrefix(TemplateRenderer.runtimePrefix) && name.hasSuffix(".swift.mustache") {
             let file = String(name.dropFirst(TemplateRenderer.runtimePrefix.count).dropLast(".mustache".count))
             try emit("Sources/StrataRuntime/Generated/" + file, name, [:])

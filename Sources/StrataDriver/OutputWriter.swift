@@ -1,4 +1,5 @@
 import Foundation
+import StrataGen
 
 /// Writes a build's artifacts into the output folder atomically.
 ///
@@ -108,29 +109,11 @@ public struct OutputWriter {
     /// Writes a new file of the staging tree with exactly `mode` (whatever the umask). No per-file
     /// rename or sync: the staging tree as a whole is what is swapped in.
     func writeFile(_ path: String, _ contents: [UInt8], mode: mode_t) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw GenerationError("cannot create \(path): \(String(cString: strerror(errno)))") }
-        var closed = false
-        defer { if !closed { close(fd) } }
-        var offset = 0
-        while offset < contents.count {
-            let count = contents[offset...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw GenerationError("cannot write \(path): \(String(cString: strerror(errno)))") }
-            offset += count
+        do {
+            try AtomicFile.create(contents, at: path, mode: mode)
+        } catch {
+            throw GenerationError("cannot write \(error)")
         }
-        guard fchmod(fd, mode) == 0 else { throw GenerationError("cannot set the mode of \(path): \(String(cString: strerror(errno)))") }
-        closed = true
-        guard close(fd) == 0 else { throw GenerationError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    /// write(2), named apart from `Data.write` and the like.
-    private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(fd, buffer, count)
-        #else
-        Darwin.write(fd, buffer, count)
-        #endif
     }
 
     func readManifest(_ out: URL) -> [String] {

@@ -1,7 +1,7 @@
 import Foundation
 import StrataDiagnostics
+import StrataGen
 import StrataModel
-import StrataRules
 
 /// `strata build`: check, refuse while errors remain (unless forced), generate the selected targets, write atomically.
 public struct BuildPipeline {
@@ -26,15 +26,16 @@ public struct BuildPipeline {
 
     /// Generates every artifact of the selected targets (no writing).
     public func artifacts(for checked: CheckedSpec, specPath: String) throws -> [Artifact] {
-        guard let architecture = checked.compilation.architecture, let report = checked.report else {
+        guard let analyses = checked.analyses, let report = checked.report else {
             throw GenerationError("the spec does not resolve into an architecture")
         }
-        let input = GenerationInput(architecture: architecture, specPath: specPath, check: report,
+        let input = GenerationInput(analyses: analyses, specPath: specPath, check: report,
+                                    ruleDescriptors: Pipeline.ruleDescriptors,
                                     templates: .standard(overrideDirectory: templatesDirectory),
                                     sources: checked.compilation.sources)
         // Generators are independent: run them on every core, then join their artifacts in
         // registry order so the result is the same as a sequential run.
-        let generators = GeneratorRegistry.generators(for: targets)
+        let generators = Pipeline.generators(for: targets)
         let results = GeneratorResults()
         DispatchQueue.concurrentPerform(iterations: generators.count) { index in
             results.set(index, Result { try generators[index].generate(input) })
@@ -44,7 +45,7 @@ public struct BuildPipeline {
 
     /// Runs the build of a checked spec into `outputDirectory`.
     public func run(_ checked: CheckedSpec, specPath: String, outputDirectory: String) -> Outcome {
-        if checked.compilation.architecture == nil || checked.compilation.hasErrors || (checked.hasErrors && !force) {
+        if checked.analyses == nil || checked.compilation.hasErrors || (checked.hasErrors && !force) {
             return .refused
         }
         do {

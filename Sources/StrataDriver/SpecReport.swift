@@ -1,7 +1,6 @@
 import StrataAnalysis
 import StrataDiagnostics
 import StrataModel
-import StrataRules
 
 /// `strata check --report`: per public endpoint and set, the figures behind
 /// the latency, failover and availability rules.
@@ -32,31 +31,31 @@ import StrataRules
 /// ```
 ///
 /// Missing figures are null in JSON and `—` in text; availabilities are fractions in JSON.
-struct SpecReport {
+public struct SpecReport: Sendable {
     /// The spec as given on the command line.
-    let file: String
-    let architecture: Architecture?
-    let report: EndpointReport?
+    public let file: String
+    public let architecture: Architecture?
+    public let report: EndpointReport?
     /// Why there are no figures, when there are none.
-    let unavailable: String?
+    public let unavailable: String?
 
     /// The report of a checked spec (figures only when it compiled without errors and its call graph is acyclic).
-    init(file: String, checked: CheckedSpec) {
+    public init(file: String, checked: CheckedSpec) {
         self.file = file
-        guard let architecture = checked.compilation.architecture, !checked.compilation.hasErrors else {
+        guard let analyses = checked.analyses else {
             self.architecture = nil
             report = nil
             unavailable = "the spec has errors"
             return
         }
-        self.architecture = architecture
-        let report = RuleContext(architecture: architecture).report
+        architecture = analyses.architecture
+        let report = analyses.report
         self.report = report
         unavailable = report.isComplete ? nil : "the call graph has a cycle (see call-cycle)"
     }
 
     /// The text table, its heading and the note on how the figures were obtained.
-    var text: String {
+    public var text: String {
         guard let architecture, let report, unavailable == nil else {
             return "report for \(file): not available, \(unavailable ?? "no figures")\n"
         }
@@ -79,7 +78,7 @@ struct SpecReport {
     }
 
     /// The `report` entry of the JSON document.
-    var json: JSONValue {
+    public var json: JSONValue {
         var rows: [JSONValue] = []
         for row in report?.rows ?? [] where unavailable == nil {
             rows.append(.object([
@@ -122,7 +121,7 @@ struct SpecReport {
     }
 
     /// Left-aligned columns two spaces apart, without trailing spaces.
-    static func table(_ rows: [[String]]) -> String {
+    public static func table(_ rows: [[String]]) -> String {
         let columns = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: columns)
         for row in rows {

@@ -1,4 +1,5 @@
 import StrataDiagram
+import StrataGen
 import StrataModel
 
 /// `diagram`: SVG diagrams for design reviews, with the checker's findings as numbered badges.
@@ -18,7 +19,7 @@ struct DiagramGenerator: Generator {
         let renderer = SVGRenderer(theme: .auto)
         return try views.map { path, view in
             do {
-                let diagram = try DiagramBuilder.build(a, findings: input.check.diagnostics, options: DiagramOptions(view: view))
+                let diagram = try DiagramBuilder.build(input.analyses, findings: input.check.diagnostics, options: DiagramOptions(view: view))
                 return Artifact(path: path, contents: renderer.render(diagram))
             } catch let error as DiagramError {
                 throw GenerationError("\(path): \(error)")
