@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // Source files, byte spans, the diagnostic model, its catalogue and renderers.
@@ -39,19 +40,24 @@ let package = Package(
         ),
         // Structural layout and SVG writer for topology and call diagrams.
         .target(name: "StrataDiagram", dependencies: ["StrataModel", "StrataAnalysis", "StrataDiagnostics"]),
+        // `strata up` and `strata down` as a library: the run plan (from the emitters' plans), process
+        // supervision with a watchdog so no child outlives it, readiness probes, the state file.
+        .target(
+            name: "StrataRun",
+            dependencies: ["StrataModel", "StrataAnalysis", "StrataGen", .product(name: "Subprocess", package: "swift-subprocess")]
+        ),
         // The pipeline driver: read → compile → analyse and check → generate / draw / run; the
         // generator list, check-then-refuse, the atomic output writer, report tables.
         .target(
             name: "StrataDriver",
-            dependencies: ["StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram"]
+            dependencies: ["StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram", "StrataRun"]
         ),
         // Thin command-line front end: parses options and calls the driver.
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataDriver", "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram",
+                "StrataDriver", "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Benchmark driver (scripts/bench builds it in release mode).
@@ -66,6 +72,7 @@ let package = Package(
         .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataDriver", "StrataModel", "StrataRules", .product(name: "Yams", package: "Yams")],
                     exclude: ["Goldens"]),
         .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules"], exclude: ["Goldens"]),
+        .testTarget(name: "StrataRunTests", dependencies: ["StrataRun", "StrataDriver", "StrataGen", "StrataTestSupport"]),
         .testTarget(name: "StrataDriverTests", dependencies: ["StrataDriver", "StrataGen", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDriver", "StrataDiagnostics", "StrataTestSupport"]),
     ],

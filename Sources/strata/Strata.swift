@@ -6,7 +6,7 @@ import StrataDiagnostics
 /// Exit status follows one convention for every subcommand: 0 success, 1 the
 /// check found problems, 2 usage or I/O errors. `--help` and `--version` exit 0.
 @main
-struct Strata: ParsableCommand {
+struct Strata: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata",
         abstract: "Check distributed-system architectures written as code, and compile them.",
@@ -18,14 +18,18 @@ struct Strata: ParsableCommand {
               strata explain E0103
             """,
         version: StrataVersion.current,
-        subcommands: [Check.self, Build.self, Fmt.self, Explain.self, Simulate.self, Diagram.self, Up.self]
+        subcommands: [Check.self, Build.self, Fmt.self, Explain.self, Simulate.self, Diagram.self, Up.self, Down.self]
     )
 
     /// Parses and runs a subcommand, mapping ArgumentParser's usage-error status (64) to 2.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let status as ExitCode {
             exit(withError: status)
         } catch {

@@ -58,7 +58,9 @@ trap 'exit 130' INT TERM
 kill_leftovers() {
     local state="$work/run/state.json"
     [ -f "$state" ] || return 0
-    local pid
+    local pid group
+    group="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("process_group", 0))' "$state" 2>/dev/null || echo 0)"
+    [ "$group" -gt 1 ] && kill -KILL "-$group" 2>/dev/null || true
     for pid in $(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$state" 2>/dev/null); do
         kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     done
@@ -92,9 +94,31 @@ start_up() {
     sed -n '/is running on loopback/,$p' "$work.up-$proxy.log" >&2
 }
 
+# The pids of state.json (children, process group), one per line.
+state_pids() {
+    python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("\n".join([str(p["pid"]) for p in s["processes"]] + [str(s["process_group"])]))' "$1"
+}
+
+# Fails unless every pid given is gone (or a zombie) within 15 s.
+expect_gone() {
+    local what="$1" pid deadline=$((SECONDS + 15)) alive
+    shift
+    while :; do
+        alive=""
+        for pid in "$@"; do
+            if kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]; then alive="$alive $pid"; fi
+        done
+        [ -z "$alive" ] && return 0
+        [ "$SECONDS" -lt "$deadline" ] || die "$what: still running after 15s:$alive"
+        sleep 0.2
+    done
+}
+
 stop_up() {
     [ -n "$up_pid" ] || return 0
     log "stopping strata up (SIGTERM): gateways, then services (deregister, drain), then etcd"
+    local pids
+    pids="$(state_pids "$work/run/state.json")"
     kill -TERM "$up_pid"
     local deadline=$((SECONDS + 60))
     while kill -0 "$up_pid" 2>/dev/null; do
@@ -104,13 +128,57 @@ stop_up() {
     wait "$up_pid" || die "strata up exited with status $? on SIGTERM"
     up_pid=""
     # Nothing may outlive it.
-    local state="$work/run/state.json" pid
-    for pid in $(python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(open(sys.argv[1]))["processes"]))' "$state"); do
-        if kill -0 "$pid" 2>/dev/null && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != "Z" ]; then
-            die "process $pid is still running after strata up stopped"
-        fi
-    done
+    # shellcheck disable=SC2086
+    expect_gone "after strata up stopped" $pids
     log "everything stopped"
+}
+
+# No child outlives strata up, however it dies: SIGKILL, SIGHUP (terminal closed), Ctrl-C while
+# piped into tee (tee dies first, strata up then writes into a closed pipe), and `strata down`.
+# After each, the next `strata up` must start (no port left taken).
+lifecycle() {
+    local how pids status
+    for how in kill hup pipe down; do
+        if [ "$how" = pipe ]; then
+            # A terminal's Ctrl-C: SIGINT to the whole foreground job, strata up and tee alike.
+            rm -f "$work/run/state.json"
+            log "strata up | tee, then Ctrl-C to both"
+            setsid bash -c '"$1" up "$2" --dir "$3" --scratch-path "$4" --no-build --start-timeout 90 2>&1 | tee "$3.up-pipe.log" >/dev/null' \
+                bash "$strata" "$spec" "$work" "$cache" &
+            local job=$!
+            local deadline=$((SECONDS + 180))
+            until grep -q "is running on loopback" "$work.up-pipe.log" 2>/dev/null; do
+                [ "$SECONDS" -lt "$deadline" ] || { cat "$work.up-pipe.log" >&2; die "strata up | tee not running after 180s"; }
+                sleep 0.5
+            done
+            pids="$(state_pids "$work/run/state.json")"
+            local strata_pid
+            strata_pid="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["strata_pid"])' "$work/run/state.json")"
+            kill -INT -- "-$job"
+            # shellcheck disable=SC2086
+            expect_gone "strata up | tee after Ctrl-C" "$strata_pid" $pids
+            wait "$job" 2>/dev/null || true
+        else
+            start_up envoy
+            pids="$(state_pids "$work/run/state.json")"
+            case "$how" in
+                kill) log "SIGKILL to strata up"; kill -KILL "$up_pid" ;;
+                hup) log "SIGHUP to strata up"; kill -HUP "$up_pid" ;;
+                down) log "strata down $work"; bounded "$strata" down "$work" || die "strata down failed" ;;
+            esac
+            status=0
+            wait "$up_pid" || status=$?
+            up_pid=""
+            # shellcheck disable=SC2086
+            expect_gone "after $how" $pids
+            case "$how" in
+                kill) [ "$status" -eq 137 ] || die "strata up exited $status after SIGKILL" ;;
+                *) [ "$status" -eq 0 ] || die "strata up exited $status after $how" ;;
+            esac
+        fi
+        log "$how: nothing outlived strata up"
+    done
+    passed=$((passed + 1))
 }
 
 passed="${STRATA_E2E_PASSED:-0}"
@@ -122,6 +190,7 @@ drive() {
 # Steps 3 and 4, on loopback.
 proof() {
     # 3. Envoy.
+    lifecycle
     start_up envoy
     drive routing "$work"
     drive kill "$work" sh-a KILL:users-sh-a-1 TERM:orders-sh-a-2

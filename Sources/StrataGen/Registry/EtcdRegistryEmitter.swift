@@ -10,7 +10,7 @@ import StrataModel
 ///
 /// A registry placed `per set` is one cluster per set (each set's services register in their own set's
 /// cluster); otherwise all replicas form one cluster shared by every set.
-struct EtcdRegistryEmitter {
+public struct EtcdRegistryEmitter {
     let architecture: Architecture
     let header: String
 
