@@ -26,6 +26,9 @@ public struct LatencyPath: Sendable {
 /// Formats milliseconds compactly: `0.5ms`, `15ms`, `61.25ms`.
 public func formatMilliseconds(_ ms: Double) -> String {
     let rounded = (ms * 100).rounded() / 100
+    // Total for any input: a value too large for Int is printed as Swift prints the Double
+    // (the resolver bounds every duration, so only sums of very many can come near it).
+    guard rounded.isFinite, rounded.magnitude < 1e15 else { return "\(rounded)ms" }
     if rounded == rounded.rounded() { return "\(Int(rounded))ms" }
     var text = String(rounded)
     if text.contains("e") { text = "\(Int(rounded))" }

@@ -142,11 +142,22 @@ struct ArgumentCursor {
         return Located(s, arg.span)
     }
 
-    /// A duration in milliseconds; `allowZero` permits `0ms`.
+    /// The longest duration a spec may write (365 days, in milliseconds): every duration is
+    /// bounded when it is resolved, so that every later sum and conversion (to Envoy's
+    /// nanoseconds, to whole milliseconds) stays finite and in range.
+    static let maxDurationMilliseconds = 365.0 * 24 * 3_600_000
+    /// The highest rate a spec may write, per second.
+    static let maxRatePerSecond = 1_000_000_000.0
+
+    /// A duration in milliseconds, at most ``maxDurationMilliseconds``; `allowZero` permits `0ms`.
     mutating func duration(_ what: String = "a duration", example: String = "80ms", allowZero: Bool = false) -> Located<Double>? {
         guard let arg = current(what, example: example) else { return nil }
         guard case .number(.duration(let ms)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
+        if !ms.isFinite || ms > Self.maxDurationMilliseconds {
+            outOfRange("\(what) must be at most 365 days", at: arg.span, help: "durations lie between \(allowZero ? "0ms" : "1us") and 8760h (365 days)")
+            return nil
+        }
         if ms < 0 || (!allowZero && ms == 0) {
             outOfRange("\(what) must be greater than zero", at: arg.span)
             return nil
@@ -171,6 +182,10 @@ struct ArgumentCursor {
         guard let arg = current(what, example: example) else { return nil }
         guard case .number(.rate(let r)) = arg.kind else { wrong(what, example: example); return nil }
         advance()
+        guard r.isFinite, r <= Self.maxRatePerSecond else {
+            outOfRange("\(what) must be at most 1000000000/s", at: arg.span, help: "rates lie above 0 and at most 1000000000/s")
+            return nil
+        }
         guard r > 0 else {
             outOfRange("\(what) must be greater than zero", at: arg.span)
             return nil
