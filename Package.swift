@@ -50,16 +50,17 @@ let package = Package(
         ),
         // Benchmark driver (scripts/bench builds it in release mode).
         .executableTarget(name: "strata-bench", dependencies: ["StrataSyntax", "StrataModel", "StrataDiagnostics", "StrataAnalysis", "StrataRules", "StrataGen"]),
+        // Helpers shared by the test targets: the repository root, whole-file goldens, external tools, schemas.
         .target(name: "StrataTestSupport", path: "Tests/StrataTestSupport"),
         .testTarget(name: "StrataDiagnosticsTests", dependencies: ["StrataDiagnostics", "StrataTestSupport"]),
-        .testTarget(name: "StrataSyntaxTests", dependencies: ["StrataSyntax"]),
-        .testTarget(name: "StrataModelTests", dependencies: ["StrataModel", "StrataSyntax"]),
-        .testTarget(name: "StrataAnalysisTests", dependencies: ["StrataAnalysis", "StrataModel"]),
-        .testTarget(name: "StrataRulesTests", dependencies: ["StrataRules", "StrataAnalysis", "StrataModel", "StrataDiagnostics"],
+        .testTarget(name: "StrataSyntaxTests", dependencies: ["StrataSyntax", "StrataTestSupport"]),
+        .testTarget(name: "StrataModelTests", dependencies: ["StrataModel", "StrataSyntax", "StrataTestSupport"]),
+        .testTarget(name: "StrataAnalysisTests", dependencies: ["StrataAnalysis", "StrataModel", "StrataTestSupport"]),
+        .testTarget(name: "StrataRulesTests", dependencies: ["StrataRules", "StrataAnalysis", "StrataModel", "StrataDiagnostics", "StrataTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataModel", "StrataRules", .product(name: "Yams", package: "Yams")],
+        .testTarget(name: "StrataGenTests", dependencies: ["StrataGen", "StrataModel", "StrataRules", "StrataTestSupport", .product(name: "Yams", package: "Yams")],
                     exclude: ["Goldens"]),
-        .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules"], exclude: ["Goldens"]),
+        .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules", "StrataTestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDiagnostics", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,12 +2,6 @@ import StrataAnalysis
 import StrataDiagnostics
 import StrataModel
 
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()
-
 /// Compiles a spec that must be free of compiler errors and returns its deployment.
 func deployment(_ text: String) -> Deployment {
     let compilation = Compiler.compile(text: text)

@@ -3,6 +3,7 @@ import StrataDiagnostics
 import StrataModel
 import StrataRules
 import StrataSyntax
+import StrataTestSupport
 import Testing
 @testable import StrataGen
 
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func theReportNeedsTheSources() throws {
-        let compilation = try Compiler.compile(path: "specs/shop.strata", read: { try SpecLoader.readFile(Support.repository.path + "/" + $0) })
+        let compilation = try Compiler.compile(path: "specs/shop.strata", read: { try SpecLoader.readFile(repositoryPath($0)) })
         let architecture = try #require(compilation.architecture)
         let input = GenerationInput(architecture: architecture, specPath: "specs/shop.strata", check: Checker.check(architecture),
                                     templates: .standard(overrideDirectory: nil))
