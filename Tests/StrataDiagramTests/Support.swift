@@ -9,12 +9,12 @@ import StrataRules
 import StrataTestSupport
 
 /// Every spec the criteria run over, `specs/*.strata` and `specs/flawed/*.strata` (absolute paths),
-/// or why they could not be listed (`CriteriaTests.everySpecIsDrawn` fails then).
+/// or why they could not be listed (`CriteriaTests.theSpecsAreThere` fails then).
 let specListing = Result<[String], any Error> {
     try (strataFiles(in: "specs") + strataFiles(in: "specs/flawed")).map(repositoryPath)
 }
 
-/// The listed specs; empty when listing failed, which `CriteriaTests.everySpecIsDrawn` reports.
+/// The listed specs; empty when listing failed, which `CriteriaTests.theSpecsAreThere` reports.
 let specPaths: [String] = (try? specListing.get()) ?? []
 
 /// A spec's short name: `shop`, `flawed/prototype`.
