@@ -16,8 +16,8 @@ import StrataModel
     }
     """
 
-    @Test func redundancyAcrossDistinctDomainsCombinesAsOneMinusProduct() {
-        let d = deployment(ModelNumberTests.twoIDCs)
+    @Test func redundancyAcrossDistinctDomainsCombinesAsOneMinusProduct() throws {
+        let d = try deployment(ModelNumberTests.twoIDCs)
         let model = AvailabilityModel(d)
         // Gateway and service each: 1 − (1 − 0.99)² = 0.9999; serial dependencies multiply.
         let expected = (1 - 0.01 * 0.01) * (1 - 0.01 * 0.01)
@@ -39,7 +39,7 @@ import StrataModel
     """
 
     @Test func losingTheDomainHoldingTwoOfThreeVotersBreaksQuorum() throws {
-        let d = deployment(ModelNumberTests.packedQuorum)
+        let d = try deployment(ModelNumberTests.packedQuorum)
         let sim = FailureSimulation(d)
         let breakage = try #require(sim.firstBreak[0])
         #expect(d.architecture.topology[breakage.domain].name == "a")
@@ -49,8 +49,8 @@ import StrataModel
         #expect(d.architecture.topology[breakage.domain].level == .idc)
     }
 
-    @Test func quorumAvailabilityIsAKOfNSumOverTheTree() {
-        let d = deployment(ModelNumberTests.packedQuorum)
+    @Test func quorumAvailabilityIsAKOfNSumOverTheTree() throws {
+        let d = try deployment(ModelNumberTests.packedQuorum)
         let model = AvailabilityModel(d)
         // Two of three voters are up exactly when idc a is up (b alone holds one voter): 0.99.
         // Gateway and service: 1 − 0.01² each.
@@ -82,7 +82,7 @@ import StrataModel
     }
 
     @Test func writeCostsLeaderRTTPlusQuorumRTT() throws {
-        let d = deployment(ModelNumberTests.leaderSpec())
+        let d = try deployment(ModelNumberTests.leaderSpec())
         let pe = d.graph.publicEndpoints[0]
         let path = try #require(LatencyModel(d).path(pe, origin: 0, serving: 0))
         // Leader is the first voter (x1): 10ms away; the 2nd-nearest voter to x1 is x2 at 1ms.
@@ -91,7 +91,7 @@ import StrataModel
     }
 
     @Test func leaderFailsOverToTheNearestSurvivingVoter() throws {
-        let d = deployment(ModelNumberTests.leaderSpec())
+        let d = try deployment(ModelNumberTests.leaderSpec())
         let x1 = try #require(d.architecture.topology.domain(named: "x1"))
         let pe = d.graph.publicEndpoints[0]
         let path = try #require(LatencyModel(d, failure: x1).path(pe, origin: 0, serving: 0))
@@ -100,14 +100,14 @@ import StrataModel
     }
 
     @Test func declaredLeaderIsUsed() throws {
-        let d = deployment(ModelNumberTests.leaderSpec(leader: "leader y1"))
+        let d = try deployment(ModelNumberTests.leaderSpec(leader: "leader y1"))
         let path = try #require(LatencyModel(d).path(d.graph.publicEndpoints[0], origin: 0, serving: 0))
         // Leader in y1 next to the service; its nearest other voter is 10ms away.
         #expect(path.total == 0.5 + 0 + 10)
     }
 
     @Test func smallestBreakingDomainIsReportedWithItsCulprit() throws {
-        let d = deployment(ModelNumberTests.leaderSpec())
+        let d = try deployment(ModelNumberTests.leaderSpec())
         let breakage = try #require(FailureSimulation(d).firstBreak[0])
         // Everything in y1 sits in its one implicit rack: the rack is the smallest domain that breaks it.
         #expect(d.architecture.topology[breakage.domain].name == "y1-r1")
@@ -115,7 +115,7 @@ import StrataModel
     }
 
     @Test func parallelCostsTheSlowestBranchAndAsyncCostsNothing() throws {
-        let d = deployment("""
+        let d = try deployment("""
         architecture par {
           topology { region r { city c { idc i } } }
           gateway edge { replicas 2 per set; auth jwt; rate-limit 10/s; route "/a" -> a }
@@ -143,7 +143,7 @@ import StrataModel
     }
 
     @Test func failoverSendsALostSetsTrafficToTheNearestSet() throws {
-        let d = deployment("""
+        let d = try deployment("""
         architecture sets {
           survive idc
           topology {

@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// `strata build` run as a process.
@@ -6,11 +7,11 @@ import Testing
     /// File modes do not depend on the user's umask: scripts are 0755, everything else 0644.
     /// (A child process, because a umask applies to the whole process and tests run in parallel.)
     @Test func modesAreExactWhateverTheUmask() throws {
-        let executable = try #require(StrataProcess.executable, "the strata executable was not found; set STRATA_EXECUTABLE")
+        let executable = try StrataProcess.requireExecutable()
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("strata-build-umask-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let spec = StrataProcess.repositoryRoot.appendingPathComponent("specs/shop.strata").path
+        let spec = repositoryPath("specs/shop.strata")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", #"umask 077 && exec "$0" build "$1" -o "$2" --targets registry"#, executable.path, spec, work.appendingPathComponent("out").path]

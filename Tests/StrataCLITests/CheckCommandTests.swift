@@ -1,10 +1,11 @@
 import Foundation
+import StrataTestSupport
 import Testing
 
 /// End-to-end tests of `strata check`: the built binary against spec files on disk.
 @Suite struct CheckCommandTests {
     /// The reference spec, whose every statement is valid.
-    static let shop = StrataProcess.repositoryRoot.appendingPathComponent("specs/shop.strata")
+    static let shop = repositoryRoot.appendingPathComponent("specs/shop.strata")
 
     /// The reference spec with the string on its second line left unclosed: its only error.
     static let unterminated: String = {

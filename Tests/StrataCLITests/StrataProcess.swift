@@ -10,50 +10,62 @@ struct StrataProcess {
         let standardError: String
     }
 
-    /// The repository root, found from this file's path.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The environment variable naming an explicit `strata` to test instead of the one built with these tests.
+    static let executableVariable = "STRATA_BIN"
 
-    /// The `strata` executable built together with these tests.
+    /// The `strata` executable built together with these tests, or why there is none.
     ///
-    /// Looked up, in order: `STRATA_EXECUTABLE`; next to the test executable or
-    /// bundle (which is where SwiftPM puts products, whatever `--scratch-path`
-    /// says); the most recently built `.build*/debug/strata` under the repository.
-    static let executable: URL? = {
+    /// `STRATA_BIN` when set; otherwise `strata` in the products folder of the running test binary
+    /// (where SwiftPM puts every product of the same build, whatever `--scratch-path` says). Never any
+    /// other build folder: a stale `strata` of another build must not be what the tests check.
+    static let executable: Swift.Result<URL, LookupError> = {
         let fileManager = FileManager.default
-        func isExecutable(_ url: URL) -> Bool {
+        func isExecutableFile(_ url: URL) -> Bool {
             var isDirectory: ObjCBool = false
             return fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
                 && fileManager.isExecutableFile(atPath: url.path)
         }
-        if let path = ProcessInfo.processInfo.environment["STRATA_EXECUTABLE"] {
-            return URL(fileURLWithPath: path)
+        if let path = ProcessInfo.processInfo.environment[executableVariable], !path.isEmpty {
+            let url = URL(fileURLWithPath: path)
+            return isExecutableFile(url) ? .success(url) : .failure(LookupError("\(executableVariable)=\(path) is not an executable file"))
         }
+        let products = productsDirectories()
+        for directory in products where isExecutableFile(directory.appendingPathComponent("strata")) {
+            return .success(directory.appendingPathComponent("strata"))
+        }
+        return .failure(LookupError("""
+            the strata executable of this build was not found in \(products.map(\.path)); \
+            build it with `swift build --build-tests` (or set \(executableVariable) to the strata to test)
+            """))
+    }()
+
+    /// The folder holding the running test binary: on Linux the `*.xctest` executable itself
+    /// (`Bundle.main`), on macOS the loaded `*.xctest` bundle.
+    static func productsDirectories() -> [URL] {
         var directories: [URL] = []
-        if let testExecutable = Bundle.main.executableURL { directories.append(testExecutable.deletingLastPathComponent()) }
-        directories.append(Bundle.main.bundleURL)
-        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
         for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
             directories.append(bundle.bundleURL.deletingLastPathComponent())
         }
-        for directory in directories where isExecutable(directory.appendingPathComponent("strata")) {
-            return directory.appendingPathComponent("strata")
+        if let testExecutable = Bundle.main.executableURL?.resolvingSymlinksInPath(), testExecutable.pathExtension == "xctest" {
+            directories.append(testExecutable.deletingLastPathComponent())
         }
-        let scratchDirectories = ((try? fileManager.contentsOfDirectory(atPath: repositoryRoot.path)) ?? [])
-            .filter { $0.hasPrefix(".build") }
-        let candidates = scratchDirectories
-            .map { repositoryRoot.appendingPathComponent($0).appendingPathComponent("debug/strata") }
-            .filter(isExecutable)
-        return candidates.max { a, b in
-            let dateA = (try? fileManager.attributesOfItem(atPath: a.path)[.modificationDate] as? Date) ?? .distantPast
-            let dateB = (try? fileManager.attributesOfItem(atPath: b.path)[.modificationDate] as? Date) ?? .distantPast
-            return dateA < dateB
-        }
-    }()
+        return directories
+    }
+
+    /// Why the executable could not be found.
+    struct LookupError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// The executable; throws (failing the test with where it was looked for) when there is none.
+    static func requireExecutable() throws -> URL {
+        try executable.get()
+    }
 
     /// Runs `strata arguments` in `directory` with `NO_COLOR` unset unless given in `environment`.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
-        let executable = try #require(StrataProcess.executable, "the strata executable was not found; set STRATA_EXECUTABLE")
+        let executable = try StrataProcess.requireExecutable()
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

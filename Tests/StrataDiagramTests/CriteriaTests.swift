@@ -3,6 +3,7 @@ import Testing
 import StrataDiagnostics
 @testable import StrataDiagram
 import StrataModel
+import StrataTestSupport
 
 /// The 14 quality criteria of docs/diagrams.md, each checked on every view of every
 /// spec in specs/ and specs/flawed/ — geometry from the layout model, XML by parsing.
@@ -11,9 +12,11 @@ import StrataModel
     /// difference criterion 8 tolerates is in their text.
     static let orderDependentRules: [String: String] = [:]
 
-    @Test func theSpecsAreThere() {
+    @Test func theSpecsAreThere() throws {
+        let specPaths = try specListing.get()
         #expect(specPaths.count >= 5)
         #expect(specPaths.contains { $0.hasSuffix("/specs/shop.strata") })
+        #expect(drawing.failures == [], "views that could not be drawn")
         let drawnSpecs = Set(renderedViews.map(\.spec))
         for path in specPaths where check(path: path) != nil {
             #expect(drawnSpecs.contains(specName(path)), "\(specName(path)) was not drawn")
@@ -49,10 +52,7 @@ import StrataModel
             try r.svg.write(toFile: file, atomically: true, encoding: .utf8)
             files.append(file)
         }
-        guard let lint = run("xmllint", ["--noout"] + files) else {
-            Issue.record("xmllint is not installed (apt-get install libxml2-utils); scripts/ci.d/40-diagrams.sh installs it")
-            return
-        }
+        let lint = try run(ExternalTool.require("xmllint", package: "libxml2-utils"), ["--noout"] + files)
         #expect(lint.status == 0, "xmllint: \(lint.output)")
     }
 
@@ -338,7 +338,7 @@ import StrataModel
             #expect(d.legend.isEmpty ? legend == nil : texts.count == d.legend.count + 1, "\(r): legend texts \(texts)")
         }
         // Without findings there are no badges and no finding kinds.
-        let shop = try #require(check(path: repositoryRoot + "/specs/shop.strata"))
+        let shop = try #require(check(path: repositoryPath("specs/shop.strata")))
         let d = try DiagramBuilder.build(shop.architecture, findings: shop.findings, options: DiagramOptions(showFindings: false))
         #expect(d.badges.isEmpty && d.findingsRect == nil && !d.legend.contains { if case .finding = $0 { true } else { false } })
     }

@@ -4,6 +4,7 @@ import StrataAnalysis
 import StrataDiagnostics
 @testable import StrataDiagram
 import StrataModel
+import StrataTestSupport
 
 @Suite struct DiagramUnitTests {
     static let awkward = """
@@ -49,9 +50,8 @@ import StrataModel
             // DOT: Graphviz parses it, and the quoted tooltips keep the prefix.
             let dot = DOTExporter().export(d)
             #expect(dot.contains("/p<&>q"))
-            if let result = run("dot", ["-Tsvg"], input: Data(dot.utf8)) {
-                #expect(result.status == 0, "dot: \(result.output)")
-            }
+            let result = try run(ExternalTool.require("dot", package: "graphviz"), ["-Tsvg"], input: Data(dot.utf8))
+            #expect(result.status == 0, "dot: \(result.output)")
             let mermaid = MermaidExporter().export(d)
             #expect(!mermaid.contains("<&>"), "raw markup in Mermaid labels")
         }
@@ -102,7 +102,7 @@ import StrataModel
     }
 
     @Test func unknownSetIsAnError() throws {
-        let shop = try #require(check(path: repositoryRoot + "/specs/shop.strata"))
+        let shop = try #require(check(path: repositoryPath("specs/shop.strata")))
         #expect(throws: DiagramError.self) { try DiagramBuilder.build(shop.architecture, options: DiagramOptions(view: .set("nowhere"))) }
     }
 
@@ -162,7 +162,7 @@ import StrataModel
     }
 
     @Test func findingsBadgeTheElementsTheyBlame() throws {
-        let path = repositoryRoot + "/specs/flawed/prototype.strata"
+        let path = repositoryPath("specs/flawed/prototype.strata")
         guard FileManager.default.fileExists(atPath: path), let checked = check(path: path) else { return }
         let d = try DiagramBuilder.build(checked.architecture, findings: checked.findings)
         let unused = d.findings.filter { $0.rule == "unused" }

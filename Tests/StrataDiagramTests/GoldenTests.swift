@@ -2,90 +2,102 @@ import Foundation
 import Testing
 import StrataDiagram
 import StrataModel
+import StrataTestSupport
 
-/// Whole-file goldens of the reference spec (specs/shop.strata) in every format.
+/// Whole-file goldens of every spec in specs/ in every format: Tests/StrataDiagramTests/Goldens/<spec>/<view>.
 ///
-/// After a deliberate change, re-record with `STRATA_RECORD=1 swift test --filter "StrataDiagramTests\\.GoldenTests"` (the filter is a regex: keep it narrow, other suites record with the same variable);
-/// recording fails the run ("re-recorded, review the diff") so that new goldens are looked at before they are committed.
+/// Compared with the shared harness (`GoldenFiles`): a mismatch shows a `git diff`, a golden nothing
+/// draws any more is stale. After a deliberate change, re-record with
+/// `STRATA_RECORD=1 swift test --filter "StrataDiagramTests\\.GoldenTests"` (the filter is a regex: keep it
+/// narrow, other suites record with the same variable); recording fails the run so that new goldens are
+/// looked at before they are committed.
 @Suite struct GoldenTests {
-    static let directory = repositoryRoot + "/Tests/StrataDiagramTests/Goldens"
-    static let recording = ProcessInfo.processInfo.environment["STRATA_RECORD"] == "1"
+    static let goldens = repositoryRoot.appendingPathComponent("Tests/StrataDiagramTests/Goldens")
 
-    /// Every golden: file name → how to produce it from the reference spec.
-    static let goldens: [(file: String, options: DiagramOptions, format: String)] = [
-        ("shop-topology.svg", DiagramOptions(view: .topology), "svg"),
-        ("shop-topology-rack.svg", DiagramOptions(view: .topology, detail: .rack), "svg"),
-        ("shop-calls.svg", DiagramOptions(view: .calls), "svg"),
-        ("shop-set-sh-a.svg", DiagramOptions(view: .set("sh-a")), "svg"),
-        ("shop-topology.dot", DiagramOptions(view: .topology), "dot"),
-        ("shop-topology.mmd", DiagramOptions(view: .topology), "mermaid"),
-        ("shop-calls.dot", DiagramOptions(view: .calls), "dot"),
-    ]
+    /// How a golden file is written.
+    enum Format {
+        case svg, dot, mermaid
+    }
 
-    @Test(arguments: goldens.map(\.file))
-    func golden(_ file: String) throws {
-        let entry = GoldenTests.goldens.first { $0.file == file }!
-        let shop = try #require(check(path: repositoryRoot + "/specs/shop.strata"))
-        let diagram = try DiagramBuilder.build(shop.architecture, findings: shop.findings, options: entry.options)
-        let actual: String = switch entry.format {
-        case "dot": DOTExporter().export(diagram)
-        case "mermaid": MermaidExporter().export(diagram)
-        default: SVGRenderer().render(diagram)
+    /// Every golden of one architecture: file name → the view drawn and the format it is written in.
+    static func goldenViews(of architecture: Architecture) -> [(file: String, options: DiagramOptions, format: Format)] {
+        var result: [(file: String, options: DiagramOptions, format: Format)] = [
+            ("topology.svg", DiagramOptions(view: .topology), .svg),
+            ("topology-rack.svg", DiagramOptions(view: .topology, detail: .rack), .svg),
+            ("calls.svg", DiagramOptions(view: .calls), .svg),
+        ]
+        for set in architecture.sets {
+            result.append(("set-\(set.name).svg", DiagramOptions(view: .set(set.name)), .svg))
         }
-        let path = GoldenTests.directory + "/" + file
-        if GoldenTests.recording {
-            try actual.write(toFile: path, atomically: true, encoding: .utf8)
-            Issue.record("re-recorded \(file), review the diff")
-            return
+        result += [
+            ("topology.dot", DiagramOptions(view: .topology), .dot),
+            ("calls.dot", DiagramOptions(view: .calls), .dot),
+            ("topology.mmd", DiagramOptions(view: .topology), .mermaid),
+            ("calls.mmd", DiagramOptions(view: .calls), .mermaid),
+        ]
+        return result
+    }
+
+    /// Every golden file of one spec (`shop/topology.svg`, ...) and its contents, drawn now.
+    static func draw(spec: String) throws -> [(path: String, contents: [UInt8])] {
+        let checked = try #require(check(path: repositoryPath(spec)), "\(spec) does not compile")
+        let name = specName(repositoryPath(spec))
+        return try goldenViews(of: checked.architecture).map { golden in
+            let diagram = try DiagramBuilder.build(checked.architecture, findings: checked.findings, options: golden.options)
+            let text = switch golden.format {
+            case .svg: SVGRenderer().render(diagram)
+            case .dot: DOTExporter().export(diagram)
+            case .mermaid: MermaidExporter().export(diagram)
+            }
+            return (name + "/" + golden.file, Array(text.utf8))
         }
-        let expected = try String(contentsOfFile: path, encoding: .utf8)
-        if actual != expected {
-            let actualPath = NSTemporaryDirectory() + "actual-" + file
-            try actual.write(toFile: actualPath, atomically: true, encoding: .utf8)
-            Issue.record("\(file) differs from its golden: git diff --no-index \(path) \(actualPath) (STRATA_RECORD=1 re-records)")
-        }
+    }
+
+    /// Every view of every spec in specs/ matches its golden, and no golden is left over
+    /// (also not the folder of a spec that was removed).
+    @Test func everySpecMatchesItsGoldens() throws {
+        let files = try strataFiles(in: "specs").flatMap { try GoldenTests.draw(spec: $0) }
+        try GoldenFiles.compare(files, goldens: GoldenTests.goldens)
+    }
+
+    /// The reference spec has exactly these goldens: one SVG per set besides the topology and call views.
+    @Test func shopHasTheExpectedGoldens() throws {
+        let paths = try GoldenTests.draw(spec: "specs/shop.strata").map(\.path)
+        #expect(paths == [
+            "shop/topology.svg", "shop/topology-rack.svg", "shop/calls.svg",
+            "shop/set-sh-a.svg", "shop/set-sh-b.svg", "shop/set-hz-a.svg",
+            "shop/topology.dot", "shop/calls.dot", "shop/topology.mmd", "shop/calls.mmd",
+        ])
     }
 
     /// Graphviz accepts the DOT export of every view of every spec.
     @Test func dotAcceptsEveryExport() throws {
+        let dot = try ExternalTool.require("dot", package: "graphviz")
         let dir = temporaryDirectory("dot")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for (i, r) in renderedViews.enumerated() where r.options.detail == nil {
+        let exported = renderedViews.enumerated().filter { $0.element.options.detail == nil }
+        #expect(exported.count >= 20, "too few views drawn: \(exported.count)")
+        for (i, r) in exported {
             let file = dir + "/\(i).dot"
             try DOTExporter().export(r.diagram).write(toFile: file, atomically: true, encoding: .utf8)
-            guard let result = run("dot", ["-Tsvg", "-o", "/dev/null", file]) else {
-                toolMissing("dot", package: "graphviz")
-                return
-            }
+            let result = try run(dot, ["-Tsvg", "-o", "/dev/null", file])
             #expect(result.status == 0 && !result.output.contains("Error"), "\(r): dot rejects the export: \(result.output)")
         }
     }
 
     /// A real renderer turns the reference SVGs into PNGs (CI renders every spec: scripts/ci.d/40-diagrams.sh).
     @Test func rsvgRendersTheReferenceSpec() throws {
-        guard run("rsvg-convert", ["--version"]) != nil else {
-            toolMissing("rsvg-convert", package: "librsvg2-bin")
-            return
-        }
+        let rsvg = try ExternalTool.require("rsvg-convert", package: "librsvg2-bin")
         let dir = temporaryDirectory("png")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for r in renderedViews where r.spec == "shop" {
+        let shopViews = renderedViews.filter { $0.spec == "shop" }
+        #expect(shopViews.count == 6, "topology, topology by rack, calls and 3 sets: \(shopViews.map(\.description))")
+        for r in shopViews {
             let png = dir + "/out.png"
-            let result = run("rsvg-convert", ["--format", "png", "--output", png], input: Data(r.svg.utf8))
-            #expect(result?.status == 0, "\(r): rsvg-convert failed: \(result?.output ?? "")")
+            let result = try run(rsvg, ["--format", "png", "--output", png], input: Data(r.svg.utf8))
+            #expect(result.status == 0, "\(r): rsvg-convert failed: \(result.output)")
             let data = FileManager.default.contents(atPath: png) ?? Data()
             #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(r): no PNG written")
         }
-    }
-}
-
-/// A checking tool is not installed: a note, or a failure when `STRATA_REQUIRE_TOOLS=1`.
-/// (`swift test` in scripts/test may run before scripts/ci.d/40-diagrams.sh installs them; that step checks every spec with them.)
-func toolMissing(_ tool: String, package: String) {
-    let message = "\(tool) is not installed (apt-get install \(package)); scripts/ci.d/40-diagrams.sh installs it and checks every spec with it"
-    if ProcessInfo.processInfo.environment["STRATA_REQUIRE_TOOLS"] == "1" {
-        Issue.record(Comment(rawValue: message))
-    } else {
-        print("note: skipped, " + message)
     }
 }

@@ -6,28 +6,21 @@ import StrataDiagnostics
 import StrataDiagram
 import StrataModel
 import StrataRules
+import StrataTestSupport
 
-/// The repository root (three levels above this file).
-let repositoryRoot: String = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0..<3 { url.deleteLastPathComponent() }
-    return url.path
-}()
+/// Every spec the criteria run over, `specs/*.strata` and `specs/flawed/*.strata` (absolute paths),
+/// or why they could not be listed (`CriteriaTests.theSpecsAreThere` fails then).
+let specListing = Result<[String], any Error> {
+    try (strataFiles(in: "specs") + strataFiles(in: "specs/flawed")).map(repositoryPath)
+}
 
-/// Every spec the criteria run over: `specs/*.strata` and `specs/flawed/*.strata`.
-let specPaths: [String] = {
-    var paths: [String] = []
-    for dir in ["specs", "specs/flawed"] {
-        let full = repositoryRoot + "/" + dir
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: full)) ?? []
-        paths += names.filter { $0.hasSuffix(".strata") }.sorted().map { full + "/" + $0 }
-    }
-    return paths
-}()
+/// The listed specs; empty when listing failed, which `CriteriaTests.theSpecsAreThere` reports.
+let specPaths: [String] = (try? specListing.get()) ?? []
 
 /// A spec's short name: `shop`, `flawed/prototype`.
 func specName(_ path: String) -> String {
-    let relative = path.hasPrefix(repositoryRoot + "/specs/") ? String(path.dropFirst(repositoryRoot.count + 7)) : path
+    let specs = repositoryPath("specs") + "/"
+    let relative = path.hasPrefix(specs) ? String(path.dropFirst(specs.count)) : path
     return relative.hasSuffix(".strata") ? String(relative.dropLast(7)) : relative
 }
 
@@ -179,30 +172,38 @@ let edgeCaseSpecs: [(name: String, text: String)] = [
     """),
 ]
 
-/// Every view of every spec, drawn once per test run.
-let renderedViews: [Rendered] = {
-    var result: [Rendered] = []
+/// Every view of every spec, drawn once per test run, and what could not be drawn
+/// (`CriteriaTests.theSpecsAreThere` fails on each).
+let drawing: (views: [Rendered], failures: [String]) = {
+    var drawn: [Rendered] = []
+    var failures: [String] = []
+    func draw(_ checked: CheckedArchitecture, spec: String) {
+        let count = checked.findings.filter { $0.suppression == nil }.count
+        for options in views(of: checked.architecture) {
+            do {
+                let d = try DiagramBuilder.build(checked.architecture, findings: checked.findings, options: options)
+                drawn.append(Rendered(spec: spec, options: options, diagram: d, svg: SVGRenderer().render(d), findingCount: count))
+            } catch {
+                failures.append("\(spec) \(options.view): \(error)")
+            }
+        }
+    }
     for (name, text) in edgeCaseSpecs {
         guard let checked = check(text: text, path: name + ".strata") else {
-            print("note: edge-case spec \(name) does not compile")
+            failures.append("edge-case spec \(name) does not compile")
             continue
         }
-        let count = checked.findings.filter { $0.suppression == nil }.count
-        for options in views(of: checked.architecture) {
-            guard let d = try? DiagramBuilder.build(checked.architecture, findings: checked.findings, options: options) else { continue }
-            result.append(Rendered(spec: name, options: options, diagram: d, svg: SVGRenderer().render(d), findingCount: count))
-        }
+        draw(checked, spec: name)
     }
     for path in specPaths {
-        guard let checked = check(path: path) else { continue }
-        let count = checked.findings.filter { $0.suppression == nil }.count
-        for options in views(of: checked.architecture) {
-            guard let d = try? DiagramBuilder.build(checked.architecture, findings: checked.findings, options: options) else { continue }
-            result.append(Rendered(spec: specName(path), options: options, diagram: d, svg: SVGRenderer().render(d), findingCount: count))
-        }
+        guard let checked = check(path: path) else { continue }  // specs with compile errors have no diagram
+        draw(checked, spec: specName(path))
     }
-    return result
+    return (drawn, failures)
 }()
+
+/// The views of ``drawing``.
+let renderedViews: [Rendered] = drawing.views
 
 // MARK: - XML
 
@@ -267,23 +268,20 @@ final class StrictXMLParser: NSObject, XMLParserDelegate {
 
 // MARK: - Tools
 
-/// Runs a tool; nil when it is not installed.
-func run(_ tool: String, _ arguments: [String], input: Data? = nil) -> (status: Int32, output: String)? {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(tool)" }
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-    guard let path else { return nil }
+/// Runs an executable (a path, e.g. from `ExternalTool.require`) to completion; its status and combined output.
+func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
+    p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
     let out = Pipe()
     p.standardOutput = out
     p.standardError = out
     let inPipe = Pipe()
     if input != nil { p.standardInput = inPipe }
-    guard (try? p.run()) != nil else { return nil }
+    try p.run()
     if let input {
         inPipe.fileHandleForWriting.write(input)
-        try? inPipe.fileHandleForWriting.close()
+        try inPipe.fileHandleForWriting.close()
     }
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()

@@ -26,7 +26,7 @@ import Yams
         }
     }
 
-    @Test(arguments: DeployFixture.exampleSpecs) func everyServiceInstanceRunsWithTheContractsEnvironment(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func everyServiceInstanceRunsWithTheContractsEnvironment(spec: String) throws {
         let compose = try Compose(spec: spec)
         let architecture = compose.output.architecture
         let ports = LocalPorts(architecture)
@@ -64,7 +64,7 @@ import Yams
         }
     }
 
-    @Test(arguments: DeployFixture.exampleSpecs) func gatewaysRunEnvoyWithTheirGeneratedConfig(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func gatewaysRunEnvoyWithTheirGeneratedConfig(spec: String) throws {
         let compose = try Compose(spec: spec)
         let architecture = compose.output.architecture
         let paths = Set(compose.output.artifacts.map(\.path))
@@ -100,7 +100,7 @@ import Yams
         }
     }
 
-    @Test(arguments: DeployFixture.exampleSpecs) func theRegistryRunsItsDeclaredMembers(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func theRegistryRunsItsDeclaredMembers(spec: String) throws {
         let compose = try Compose(spec: spec)
         let architecture = compose.output.architecture
         let members = compose.services.filter { $0.value.string("image") == DeploymentDefaults.etcdImage }
@@ -126,7 +126,7 @@ import Yams
         }
     }
 
-    @Test(arguments: DeployFixture.exampleSpecs) func hostPortsAreLoopbackOnlyAndDistinct(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func hostPortsAreLoopbackOnlyAndDistinct(spec: String) throws {
         let compose = try Compose(spec: spec)
         var used: Set<String> = []
         for (name, container) in compose.services {

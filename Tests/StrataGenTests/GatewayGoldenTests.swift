@@ -2,29 +2,29 @@ import Foundation
 import StrataModel
 import StrataRules
 import StrataSyntax
+import StrataTestSupport
 import Testing
 import StrataDriver
 @testable import StrataGen
 
 /// Shared by the gateway, registry and report tests: compiling specs, running generators, tools.
 enum GatewayTestSupport {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let goldens = repository.appendingPathComponent("Tests/StrataGenTests/Goldens")
+    static let goldens = repositoryRoot.appendingPathComponent("Tests/StrataGenTests/Goldens")
     /// The targets these tests cover, and the golden folders they own.
     static let targets: Set<BuildTarget> = [.envoy, .nginx, .registry, .report]
     static let goldenFolders = ["gateway", "registry", "report"]
     /// Not compared whole-file: the SARIF log lists every rule and catalogue entry, so it changes with each
     /// new rule; ReportGeneratorTests checks its structure and scripts/ci.d/20-gateways.sh its schema.
     static let notGolden: Set<String> = ["report/check.sarif"]
-    static var specs: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("specs").path)) ?? []
-        return names.filter { $0.hasSuffix(".strata") }.sorted().map { "specs/" + $0 }
+    /// `specs/*.strata`, relative to the repository; throws when the folder cannot be read or is empty.
+    static func specs() throws -> [String] {
+        try strataFiles(in: "specs")
     }
 
     /// Every artifact of `targets` for a spec of the repository, compiled under its relative path (as
     /// `strata build specs/x.strata` run from the repository would), so reports name relative files.
     static func build(_ specPath: String, targets: Set<BuildTarget> = targets) throws -> [Artifact] {
-        let root = repository.path
+        let root = repositoryRoot.path
         let compilation = try Compiler.compile(path: specPath, read: { try SpecLoader.readFile(root + "/" + $0) })
         let checked = Pipeline.check(compilation)
         return try BuildPipeline(targets: targets).artifacts(for: checked, specPath: specPath)
@@ -64,23 +64,11 @@ enum GatewayTestSupport {
 
     // MARK: Tools
 
-    /// The path of an executable on PATH, or nil.
-    static func tool(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let path = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
-
-    /// True when tool tests must run (the CI step sets it after installing the tools): a missing tool then fails.
-    static var toolsRequired: Bool { ProcessInfo.processInfo.environment["STRATA_REQUIRE_TOOLS"] == "1" }
-
     /// The tool, or nil when it is absent and tools are not required (the test then returns early);
-    /// records a failure when it is absent but required.
+    /// records a failure when it is absent but required (see ``ExternalTool/required``).
     static func requireTool(_ name: String) -> String? {
-        if let path = tool(name) { return path }
-        if toolsRequired { Issue.record("\(name) is not installed but STRATA_REQUIRE_TOOLS=1") }
+        if let path = ExternalTool.path(of: name) { return path }
+        if ExternalTool.required { Issue.record("\(name) is not installed, and tools are required (CI or \(ExternalTool.requireVariable)=1)") }
         return nil
     }
 
@@ -159,7 +147,7 @@ enum GatewayTestSupport {
         ])
     }
 
-    @Test(arguments: GatewayTestSupport.specs)
+    @Test(arguments: try GatewayTestSupport.specs())
     func outputIsDeterministic(spec: String) throws {
         let first = try GatewayTestSupport.build(spec)
         let second = try GatewayTestSupport.build(spec)
@@ -167,7 +155,7 @@ enum GatewayTestSupport {
         #expect(first == second)
     }
 
-    @Test(arguments: GatewayTestSupport.specs)
+    @Test(arguments: try GatewayTestSupport.specs())
     func everyTextFileSaysItIsGenerated(spec: String) throws {
         for artifact in try GatewayTestSupport.build(spec) {
             #expect(artifact.ownership == .generated, "\(artifact.path)")

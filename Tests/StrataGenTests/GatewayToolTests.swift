@@ -22,13 +22,13 @@ import Darwin
 
     // MARK: Validation
 
-    @Test(arguments: GatewayTestSupport.specs)
+    @Test(arguments: try GatewayTestSupport.specs())
     func envoyAcceptsEveryConfig(spec: String) throws {
         guard let envoy = Support.requireTool("envoy") else { return }
         try Self.envoyValidates(try Support.build(spec, targets: [.envoy]), envoy: envoy)
     }
 
-    @Test(arguments: GatewayTestSupport.specs)
+    @Test(arguments: try GatewayTestSupport.specs())
     func nginxAcceptsEveryConfig(spec: String) throws {
         guard let nginx = Support.requireTool("nginx") else { return }
         try Self.nginxValidates(try Support.build(spec, targets: [.nginx]), nginx: nginx)

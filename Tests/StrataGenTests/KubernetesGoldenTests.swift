@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 @testable import StrataGen
 
@@ -7,7 +8,7 @@ import Testing
 /// `STRATA_RECORD=1 swift test --filter KubernetesGoldenTests` (the run still fails, so recording
 /// is never silent) and review the diff.
 @Suite struct KubernetesGoldenTests {
-    static let goldens = DeployFixture.repository.appendingPathComponent("Tests/StrataGenTests/Goldens/deploy")
+    static let goldens = repositoryRoot.appendingPathComponent("Tests/StrataGenTests/Goldens/deploy")
     static let spec = "specs/shop.strata"
 
     @Test func shopMatchesTheGoldens() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import StrataAnalysis
 import StrataModel
+import StrataTestSupport
 import Testing
 @testable import StrataGen
 
@@ -8,7 +9,7 @@ import Testing
 /// policy accepts only what one of them admits), between every pair of generated pods: a service
 /// accepts exactly its declared callers (from the call graph) and the gateways routing to it.
 @Suite struct KubernetesNetworkPolicyTests {
-    @Test(arguments: DeployFixture.exampleSpecs) func policiesAdmitExactlyTheDeclaredEdges(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func policiesAdmitExactlyTheDeclaredEdges(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let edges = Self.declaredEdges(output.architecture)
         let policies = NetworkPolicies(output.objects)
@@ -23,7 +24,7 @@ import Testing
         }
     }
 
-    @Test(arguments: DeployFixture.exampleSpecs) func everyPodIsIsolatedAndGatewaysAreOpen(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func everyPodIsIsolatedAndGatewaysAreOpen(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let policies = NetworkPolicies(output.objects)
         let stranger = ["app.kubernetes.io/name": "stranger", "app.kubernetes.io/component": "service"]
@@ -51,7 +52,7 @@ import Testing
     /// Adding a service that calls `orders` admits it there and nowhere else: it never declared a
     /// call to `users`, and without its declaration the same pod is refused by `orders` too.
     @Test func anUndeclaredCallerIsDenied() throws {
-        let shop = try String(contentsOf: DeployFixture.repository.appendingPathComponent("specs/shop.strata"), encoding: .utf8)
+        let shop = try String(contentsOf: repositoryRoot.appendingPathComponent("specs/shop.strata"), encoding: .utf8)
         let rogue = """
               service rogue {
                 replicas 1 per set

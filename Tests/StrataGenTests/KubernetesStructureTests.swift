@@ -2,6 +2,7 @@ import Foundation
 import StrataAnalysis
 import StrataModel
 import StrataRules
+import StrataTestSupport
 import Testing
 import StrataDriver
 import Yams
@@ -12,9 +13,7 @@ import Yams
 /// services are StatefulSets, every object is named within Kubernetes' limits, and the kustomize
 /// tree is complete. (Schema validity is proven by scripts/ci.d/50-deploy.sh with kubernetes-validate.)
 @Suite struct KubernetesStructureTests {
-    static let specs = DeployFixture.exampleSpecs
-
-    @Test(arguments: specs) func everyOverlayPinsToItsSetsDomain(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func everyOverlayPinsToItsSetsDomain(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let architecture = output.architecture
         let topology = architecture.topology
@@ -55,7 +54,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func disruptionBudgetsLeaveRoomToDrain(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func disruptionBudgetsLeaveRoomToDrain(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let budgets = output.objects.filter { $0.kind == "PodDisruptionBudget" }
         #expect(budgets.count == output.objects.filter(\.isWorkload).count)
@@ -70,7 +69,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func autoscalersMatchScale(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func autoscalersMatchScale(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let architecture = output.architecture
         let hpas = output.objects.filter { $0.kind == "HorizontalPodAutoscaler" }
@@ -96,7 +95,7 @@ import Yams
         #expect(hpas.count == expected)
     }
 
-    @Test(arguments: specs) func statefulServicesAreStatefulSetsWithHeadlessServices(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func statefulServicesAreStatefulSetsWithHeadlessServices(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let architecture = output.architecture
         for workload in output.objects.filter({ $0.isWorkload && $0.component == "service" }) {
@@ -119,7 +118,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func podsAreProbedLimitedAndUnprivileged(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func podsAreProbedLimitedAndUnprivileged(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         for workload in output.objects.filter(\.isWorkload) {
             let pod = DeployObject(workload.dictionary("spec", "template", "spec"))
@@ -146,7 +145,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func servicesReadTheRuntimeContract(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func servicesReadTheRuntimeContract(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let architecture = output.architecture
         for workload in output.objects.filter({ $0.isWorkload && $0.component == "service" }) {
@@ -174,7 +173,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func registryIsAnEtcdStatefulSetWithTheDeclaredMembers(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func registryIsAnEtcdStatefulSetWithTheDeclaredMembers(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let architecture = output.architecture
         let members = output.objects.filter { $0.kind == "StatefulSet" && $0.component == "registry" }
@@ -201,7 +200,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func storesArePlaceholdersNotDatabases(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func storesArePlaceholdersNotDatabases(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         for store in output.architecture.stores {
             let placeholders = output.objects.filter { $0.component == "store" && $0.appName == store.name }
@@ -216,7 +215,7 @@ import Yams
         #expect(!output.objects.contains { $0.isWorkload && $0.component == "store" })
     }
 
-    @Test(arguments: specs) func namesAreValidAndUnique(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func namesAreValidAndUnique(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         var seen: Set<String> = []
         for object in output.objects where object.kind != "Kustomization" {
@@ -228,7 +227,7 @@ import Yams
         }
     }
 
-    @Test(arguments: specs) func kustomizationsListExactlyTheirFiles(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func kustomizationsListExactlyTheirFiles(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let paths = Set(output.artifacts.map(\.path))
         let dirs = ["deploy/k8s/base"] + output.architecture.sets.map { "deploy/k8s/overlays/\($0.name)" }
@@ -245,7 +244,7 @@ import Yams
         #expect(paths.allSatisfy { $0.hasPrefix("deploy/k8s/") || $0.hasPrefix("deploy/compose/") })
     }
 
-    @Test(arguments: specs) func gatewaysRouteToTheirSetsServiceDNSNames(spec: String) throws {
+    @Test(arguments: try DeployFixture.exampleSpecs()) func gatewaysRouteToTheirSetsServiceDNSNames(spec: String) throws {
         let output = try DeployFixture.build(spec: spec)
         let architecture = output.architecture
         for map in output.objects.filter({ $0.kind == "ConfigMap" }) {
@@ -289,13 +288,11 @@ import Yams
 
 /// Builds the deployment targets of a spec and reads the output back.
 enum DeployFixture {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// `specs/*.strata`, relative to the repository.
-    static let exampleSpecs: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("specs").path)) ?? []
-        return names.filter { $0.hasSuffix(".strata") }.sorted().map { "specs/" + $0 }
-    }()
+    /// Throws when the folder cannot be read or is empty.
+    static func exampleSpecs() throws -> [String] {
+        try strataFiles(in: "specs")
+    }
 
     /// The generated deployment files of one spec, parsed.
     struct Output {
@@ -319,7 +316,7 @@ enum DeployFixture {
 
     static func build(spec: String) throws -> Output {
         if let cached = cache.withLock({ $0[spec] }) { return cached }
-        let compilation = try Compiler.compile(path: repository.appendingPathComponent(spec).path)
+        let compilation = try Compiler.compile(path: repositoryPath(spec))
         let output = try build(compilation, specPath: spec)
         cache.withLock { $0[spec] = output }
         return output

@@ -3,6 +3,7 @@ import StrataDiagnostics
 import StrataModel
 import StrataRules
 import StrataSyntax
+import StrataTestSupport
 import Testing
 import StrataAnalysis
 import StrataDriver
@@ -51,7 +52,7 @@ import StrataDriver
     }
 
     @Test func theReportNeedsTheSources() throws {
-        let compilation = try Compiler.compile(path: "specs/shop.strata", read: { try SpecLoader.readFile(Support.repository.path + "/" + $0) })
+        let compilation = try Compiler.compile(path: "specs/shop.strata", read: { try SpecLoader.readFile(repositoryPath($0)) })
         let architecture = try #require(compilation.architecture)
         let input = GenerationInput(analyses: ArchitectureAnalyses(architecture), specPath: "specs/shop.strata", check: Checker.check(architecture),
                                     ruleDescriptors: Pipeline.ruleDescriptors, templates: .standard(overrideDirectory: nil))

@@ -1,6 +1,7 @@
 import Foundation
 import StrataModel
 import StrataRules
+import StrataTestSupport
 import Testing
 import StrataAnalysis
 import StrataDriver
@@ -11,12 +12,11 @@ import StrataDriver
 /// After an intended change, re-record with `STRATA_RECORD=1 swift test --filter SwiftServices`
 /// (the run still fails, so that recording is never silent) and review the diff.
 @Suite struct SwiftServicesGoldenTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let goldens = repository.appendingPathComponent("Tests/StrataGenTests/Goldens/services")
+    static let goldens = repositoryRoot.appendingPathComponent("Tests/StrataGenTests/Goldens/services")
     static let specPath = "specs/shop.strata"
 
     static func generate(_ specPath: String) throws -> [Artifact] {
-        let compilation = try Compiler.compile(path: repository.appendingPathComponent(specPath).path)
+        let compilation = try Compiler.compile(path: repositoryPath(specPath))
         let architecture = try #require(compilation.architecture, "\(specPath) does not compile")
         let input = GenerationInput(analyses: ArchitectureAnalyses(architecture), specPath: specPath, check: Checker.check(architecture),
                                     ruleDescriptors: Pipeline.ruleDescriptors, templates: .standard(overrideDirectory: nil))

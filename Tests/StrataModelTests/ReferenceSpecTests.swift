@@ -2,10 +2,11 @@ import Testing
 import StrataDiagnostics
 import StrataModel
 import StrataSyntax
+import StrataTestSupport
 
 @Suite struct ReferenceSpecTests {
     @Test func shopResolvesWithoutDiagnostics() throws {
-        let compilation = try Compiler.compile(path: repositoryRoot + "/specs/shop.strata")
+        let compilation = try Compiler.compile(path: repositoryPath("specs/shop.strata"))
         #expect(compilation.diagnostics.isEmpty, "\(compilation.diagnostics.map(\.message))")
         let arch = try #require(compilation.architecture)
         #expect(arch.name == "shop")
@@ -18,7 +19,7 @@ import StrataSyntax
     }
 
     @Test func shopPlacementIsRoundRobinDownToMachines() throws {
-        let arch = try #require(try Compiler.compile(path: repositoryRoot + "/specs/shop.strata").architecture)
+        let arch = try #require(try Compiler.compile(path: repositoryPath("specs/shop.strata")).architecture)
         // 3 per set: racks alternate r1, r2, r1; each instance in a rack gets its own machine.
         #expect(arch.placements(.service, "orders") == [
             "sh-a-r1-m1@sh-a#sh-a", "sh-a-r2-m1@sh-a#sh-a", "sh-a-r1-m2@sh-a#sh-a",
@@ -36,7 +37,7 @@ import StrataSyntax
     }
 
     @Test func callsAndStepsAreResolved() throws {
-        let arch = try #require(try Compiler.compile(path: repositoryRoot + "/specs/shop.strata").architecture)
+        let arch = try #require(try Compiler.compile(path: repositoryPath("specs/shop.strata")).architecture)
         let create = try #require(arch.endpoint("orders", "create"))
         #expect(create.method == .POST && create.path == "/api/orders" && create.idempotent)
         #expect(create.budgetMilliseconds?.value == 400)
@@ -47,23 +48,14 @@ import StrataSyntax
     }
 
     @Test func everySpecInSpecsFolderResolvesCleanly() throws {
-        let names = try FileSystemList.strataFiles(in: repositoryRoot + "/specs")
-        #expect(names.count >= 4)
-        for path in names {
+        let specs = try strataFiles(in: "specs")
+        #expect(specs.count >= 4)
+        for spec in specs {
+            let path = repositoryPath(spec)
             let compilation = try Compiler.compile(path: path)
             let rendered = TextRenderer(sources: compilation.sources, color: false).render(compilation.diagnostics)
             #expect(compilation.diagnostics.isEmpty, "\(path):\n\(rendered)")
             #expect(compilation.architecture != nil)
         }
-    }
-}
-
-import Foundation
-
-enum FileSystemList {
-    /// `.strata` files directly inside `directory`, sorted.
-    static func strataFiles(in directory: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: directory)
-            .filter { $0.hasSuffix(".strata") }.sorted().map { directory + "/" + $0 }
     }
 }

@@ -2,13 +2,6 @@ import StrataDiagnostics
 import StrataModel
 import StrataSyntax
 
-/// Root of the repository (for specs/).
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // Tests/StrataModelTests/Support.swift
-    return parts.joined(separator: "/")
-}()
-
 /// Compiles text and renders every diagnostic as `line:col id message`.
 func compile(_ text: String, files: [String: String] = [:]) -> (Compilation, [String]) {
     let compilation = Compiler.compile(text: text, path: "spec.strata") { path in

@@ -3,6 +3,7 @@ import Testing
 import StrataDiagnostics
 import StrataModel
 import StrataRules
+import StrataTestSupport
 
 /// go/analysis-style rule fixtures: `Fixtures/<rule>/fires.strata` must make the
 /// rule fire exactly on the lines carrying `// want "text"` (the message must
@@ -10,7 +11,7 @@ import StrataRules
 /// `allow`), and `Fixtures/<rule>/silent.strata` must not make it fire at all.
 /// `// want-skipped "text"` anywhere expects the rule to report a skip with that text.
 @Suite struct FixtureTests {
-    static let fixtures = repositoryRoot + "/Tests/StrataRulesTests/Fixtures"
+    static let fixtures = repositoryPath("Tests/StrataRulesTests/Fixtures")
 
     @Test(arguments: RuleRegistry.all.map(\.name))
     func fires(rule: String) throws {
@@ -124,9 +125,3 @@ struct Expectation {
         return result
     }
 }
-
-let repositoryRoot: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-}()

@@ -4,6 +4,7 @@ import StrataDiagnostics
 import StrataDriver
 import StrataModel
 import StrataRules
+import StrataTestSupport
 
 /// The architectures in `specs/flawed/` show the typical mistakes. Each must
 /// compile, fire the rules it was written to show (``expectedRules``), and
@@ -17,7 +18,7 @@ import StrataRules
 /// "re-recorded, review the diff" so that the new goldens are read before they
 /// are committed.
 @Suite struct FlawedSpecsTests {
-    static let directory = flawedRoot + "/specs/flawed"
+    static let directory = repositoryPath("specs/flawed")
 
     /// The rules each flawed spec is written to show: exactly these fire (suppressed findings included).
     static let expectedRules: [String: Set<String>] = [
@@ -40,15 +41,16 @@ import StrataRules
     /// the rule is fixed the test fails, asking to drop the entry and re-record.
     static let knownWrong: [String: [(line: String, why: String)]] = [:]
 
-    static let specs: [String] = {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".strata") }.map { String($0.dropLast(".strata".count)) }.sorted()
-    }()
+    /// The names of `specs/flawed/*.strata`; throws when the folder cannot be read or is empty.
+    static func specs() throws -> [String] {
+        try strataFiles(in: "specs/flawed").map { String($0.dropFirst("specs/flawed/".count).dropLast(".strata".count)) }
+    }
 
-    @Test func everyFlawedSpecIsListed() {
-        #expect(Set(FlawedSpecsTests.specs) == Set(FlawedSpecsTests.expectedRules.keys),
-                "specs/flawed and expectedRules disagree: specs \(FlawedSpecsTests.specs), listed \(FlawedSpecsTests.expectedRules.keys.sorted())")
-        #expect(FlawedSpecsTests.specs.count >= 5)
+    @Test func everyFlawedSpecIsListed() throws {
+        let specs = try FlawedSpecsTests.specs()
+        #expect(Set(specs) == Set(FlawedSpecsTests.expectedRules.keys),
+                "specs/flawed and expectedRules disagree: specs \(specs), listed \(FlawedSpecsTests.expectedRules.keys.sorted())")
+        #expect(specs.count >= 5)
     }
 
     /// Together the flawed specs show every rule of the checker.
@@ -58,7 +60,7 @@ import StrataRules
         #expect(missing.isEmpty, "rules no flawed spec shows: \(missing)")
     }
 
-    @Test(arguments: FlawedSpecsTests.specs)
+    @Test(arguments: try FlawedSpecsTests.specs())
     func firesItsRules(name: String) throws {
         let checked = try FlawedSpecsTests.check(name)
         let fired = Set(checked.report?.diagnostics.map(\.id) ?? [])
@@ -70,7 +72,7 @@ import StrataRules
             """)
     }
 
-    @Test(arguments: FlawedSpecsTests.specs)
+    @Test(arguments: try FlawedSpecsTests.specs())
     func matchesItsGolden(name: String) throws {
         let checked = try FlawedSpecsTests.check(name)
         var lines = FlawedSpecsTests.render(checked, root: FlawedSpecsTests.path(name, "strata"))
@@ -138,12 +140,6 @@ import StrataRules
         for s in checked.skipped { lines.append("skipped[\(s.rule)] \(s.reason)") }
         return lines
     }
-
-    static let flawedRoot: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
 }
 
 /// A minimal line diff (longest common subsequence): unchanged lines with two

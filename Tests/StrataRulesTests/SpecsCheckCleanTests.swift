@@ -3,18 +3,22 @@ import Testing
 import StrataDiagnostics
 import StrataModel
 import StrataRules
+import StrataTestSupport
 
 /// Every example architecture in specs/ passes every rule (suppressed findings aside).
 @Suite struct SpecsCheckCleanTests {
-    static let specs: [String] = {
-        let dir = repositoryRoot + "/specs"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
-            .filter { $0.hasSuffix(".strata") }.sorted().map { dir + "/" + $0 }
-    }()
+    /// `specs/*.strata`; evaluating the test's arguments fails when the folder cannot be read or is empty.
+    static func specs() throws -> [String] {
+        try strataFiles(in: "specs")
+    }
 
-    @Test(arguments: SpecsCheckCleanTests.specs)
-    func checksClean(path: String) throws {
-        let compilation = try Compiler.compile(path: path)
+    @Test func theReferenceSpecIsAmongThem() throws {
+        #expect(try SpecsCheckCleanTests.specs().contains("specs/shop.strata"))
+    }
+
+    @Test(arguments: try SpecsCheckCleanTests.specs())
+    func checksClean(spec: String) throws {
+        let compilation = try Compiler.compile(path: repositoryPath(spec))
         let architecture = try #require(compilation.architecture)
         let report = Checker.check(architecture)
         let open = report.diagnostics.filter { $0.suppression == nil }

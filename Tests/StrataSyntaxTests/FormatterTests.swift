@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import StrataDiagnostics
+import StrataTestSupport
 @testable import StrataSyntax
 
 /// Parses `text` and formats it; records an issue when the input has syntax errors.
@@ -136,10 +137,6 @@ private struct MessySpecGenerator {
         return text
     }
 }
-
-/// The repository root, found from this file's path.
-private let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Every `.strata` file under `specs/`.
 private func specFiles() -> [URL] {

@@ -5,10 +5,6 @@ import Testing
 /// (CI installs it with `pip install jsonschema`; a missing module fails the test).
 /// Shared by the test targets that check SARIF (StrataDiagnosticsTests, StrataCLITests).
 public enum SchemaValidation {
-    /// The repository root, found from this file's path.
-    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// The SARIF 2.1.0 schema checked into the repository.
     public static let sarifSchema = repositoryRoot.appendingPathComponent("schemas/sarif-schema-2.1.0.json")
 

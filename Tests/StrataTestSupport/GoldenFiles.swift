@@ -1,17 +1,25 @@
 import Foundation
 import Testing
 
-/// Whole-file golden comparison shared by the generator tests.
+/// Whole-file golden comparison shared by the generator and diagram tests.
 ///
 /// Each generated file is compared byte for byte with `goldens/<relative path>`; a mismatch shows a
-/// `git diff --no-index`. `STRATA_RECORD=1` rewrites the goldens (and removes stale ones) but still
-/// records an issue, so re-recording is never silent and the diff gets reviewed.
-enum GoldenFiles {
-    static var recording: Bool { ProcessInfo.processInfo.environment["STRATA_RECORD"] == "1" }
+/// `git diff --no-index`, and a golden nothing generates any more is reported as stale.
+/// `STRATA_RECORD=1` rewrites the goldens (and removes stale ones) but still records an issue, so
+/// re-recording is never silent and the diff gets reviewed.
+public enum GoldenFiles {
+    /// The environment variable that re-records goldens.
+    public static let recordVariable = "STRATA_RECORD"
+
+    /// True when the goldens are being re-recorded (`STRATA_RECORD=1`).
+    public static var recording: Bool { ProcessInfo.processInfo.environment[recordVariable] == "1" }
 
     /// Compares `files` (relative path → contents) with the goldens under `goldens`. Stale goldens are
     /// looked for under `goldens` itself, or only under `folders` of it when given.
-    static func compare(_ files: [(path: String, contents: [UInt8])], goldens: URL, folders: [String]? = nil) throws {
+    public static func compare(
+        _ files: [(path: String, contents: [UInt8])], goldens: URL, folders: [String]? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let fm = FileManager.default
         for file in files {
             let golden = goldens.appendingPathComponent(file.path)
@@ -21,14 +29,14 @@ enum GoldenFiles {
                 continue
             }
             guard let existing = fm.contents(atPath: golden.path) else {
-                Issue.record("missing golden \(file.path); record it with STRATA_RECORD=1 and review it")
+                Issue.record("missing golden \(file.path); record it with \(recordVariable)=1 and review it", sourceLocation: sourceLocation)
                 continue
             }
             if [UInt8](existing) != file.contents {
                 Issue.record("""
-                    \(file.path) differs from its golden (re-record with STRATA_RECORD=1 if intended):
+                    \(file.path) differs from its golden (re-record with \(recordVariable)=1 if intended):
                     \(diff(golden: golden, generated: file.contents))
-                    """)
+                    """, sourceLocation: sourceLocation)
             }
         }
         // A golden nobody generates any more is stale.
@@ -42,16 +50,19 @@ enum GoldenFiles {
             if recording {
                 try fm.removeItem(at: goldens.appendingPathComponent(stale))
             } else {
-                Issue.record("golden \(stale) is no longer generated; re-record with STRATA_RECORD=1")
+                Issue.record("golden \(stale) is no longer generated; re-record with \(recordVariable)=1", sourceLocation: sourceLocation)
             }
         }
         if recording {
-            Issue.record("STRATA_RECORD=1: re-recorded \(files.count) goldens under \(goldens.path); unset STRATA_RECORD to compare")
+            Issue.record("""
+                \(recordVariable)=1: re-recorded \(files.count) goldens under \(goldens.path); \
+                review the diff, then unset \(recordVariable) to compare
+                """, sourceLocation: sourceLocation)
         }
     }
 
-    /// Every regular file under `root`, relative to it.
-    static func files(under root: URL) -> Set<String> {
+    /// Every regular file under `root`, relative to it (empty when `root` does not exist).
+    public static func files(under root: URL) -> Set<String> {
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
         var result: Set<String> = []
         for case let url as URL in enumerator where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
@@ -61,7 +72,7 @@ enum GoldenFiles {
     }
 
     /// A unified diff of the golden against the generated text (`git diff --no-index`), at most 80 lines.
-    static func diff(golden: URL, generated: [UInt8]) -> String {
+    public static func diff(golden: URL, generated: [UInt8]) -> String {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("strata-golden-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         do {
