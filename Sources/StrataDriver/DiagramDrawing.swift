@@ -95,7 +95,7 @@ public struct StageTimer: Sendable {
 
     /// `timings: compile and check 0.012s (cpu 0.011s), layout …` and a newline.
     public var summary: String {
-        let parts = stages.map { "\($0.name) \(Self.seconds($0.wall))s (cpu \(Self.seconds(.milliseconds(Int(($0.cpu * 1000).rounded())))))s)" }
+        let parts = stages.map { "\($0.name) \(Self.seconds($0.wall))s (cpu \(Self.seconds(.milliseconds(Int(($0.cpu * 1000).rounded()))))s)" }
         return "timings: " + parts.joined(separator: ", ") + "\n"
     }
 
