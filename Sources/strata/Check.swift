@@ -1,5 +1,4 @@
 import ArgumentParser
-import StrataDiagnostics
 import StrataDriver
 
 /// `strata check`: compiles specs, runs the checker rules and reports every problem in the requested formats.
