@@ -35,6 +35,7 @@ public enum FailOnLevel: String, CaseIterable, Sendable {
 /// Where one format's output goes.
 public enum OutputDestination: Hashable, Sendable {
     case standardOutput
+    /// A file, written atomically (missing folders are created).
     case file(String)
 }
 
@@ -43,6 +44,7 @@ public struct OutputRequest: Hashable, Sendable {
     public let format: OutputFormat
     public var destination: OutputDestination
 
+    /// `format`, written to `destination`.
     public init(format: OutputFormat, destination: OutputDestination) {
         self.format = format
         self.destination = destination

@@ -23,6 +23,7 @@ public struct FormatJob: Sendable {
     /// Colour the rendering of syntax errors.
     public let color: Bool
 
+    /// A job that rewrites files, or with `checkOnly` only reports them.
     public init(checkOnly: Bool, color: Bool) {
         self.checkOnly = checkOnly
         self.color = color

@@ -7,6 +7,7 @@ public struct RuleSettings: Sendable {
     /// Severity overrides by rule.
     public var severities: [String: Severity] = [:]
 
+    /// Settings from rule ids already validated (``parse(disable:severity:)`` validates option values).
     public init(disabled: Set<String> = [], severities: [String: Severity] = [:]) {
         self.disabled = disabled
         self.severities = severities

@@ -6,6 +6,7 @@ public struct UsageError: Error, CustomStringConvertible, Hashable, Sendable {
     /// What is wrong, in one line, often with the fix.
     public let message: String
 
+    /// A usage error saying `message`.
     public init(_ message: String) {
         self.message = message
     }
