@@ -47,16 +47,20 @@ let package = Package(
             dependencies: ["StrataModel", "StrataAnalysis", "StrataGen", .product(name: "Subprocess", package: "swift-subprocess")]
         ),
         // The pipeline driver: read → compile → analyse and check → generate / draw / run; the
-        // generator list, check-then-refuse, the atomic output writer, report tables.
+        // generator list, check-then-refuse, the atomic output writer, report tables, the
+        // check run and its output plan, formatting, diagrams (and PNGs through rsvg-convert).
         .target(
             name: "StrataDriver",
-            dependencies: ["StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram", "StrataRun"]
+            dependencies: [
+                "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRules", "StrataGen", "StrataDiagram", "StrataRun",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         // Thin command-line front end: parses options and calls the driver.
         .executableTarget(
             name: "strata",
             dependencies: [
-                "StrataDriver", "StrataDiagnostics", "StrataSyntax", "StrataModel", "StrataAnalysis", "StrataRun",
+                "StrataDriver", "StrataDiagnostics", "StrataRun",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -24,6 +24,23 @@ public struct BuildPipeline {
         self.force = force
     }
 
+    /// Every target's name, in order (`strata build --targets`).
+    public static var targetNames: [String] { BuildTarget.allCases.map(\.rawValue) }
+
+    /// The targets of a comma-separated list (`--targets`); every target when nil.
+    public static func targets(named list: String?) throws(UsageError) -> Set<BuildTarget> {
+        guard let list else { return Set(BuildTarget.allCases) }
+        var result: Set<BuildTarget> = []
+        for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let target = BuildTarget(rawValue: name) else {
+                throw UsageError("unknown target '\(name)'; targets are \(targetNames.joined(separator: ", "))")
+            }
+            result.insert(target)
+        }
+        if result.isEmpty { throw UsageError("--targets names no target") }
+        return result
+    }
+
     /// Generates every artifact of the selected targets (no writing).
     public func artifacts(for checked: CheckedSpec, specPath: String) throws -> [Artifact] {
         guard let analyses = checked.analyses, let report = checked.report else {

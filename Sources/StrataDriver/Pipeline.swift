@@ -27,6 +27,19 @@ public struct CheckedSpec: Sendable {
 
     /// True when an unsuppressed error remains (compiler or rule).
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error && $0.suppression == nil } }
+
+    /// This spec with its analyses; nil when it has compiler errors.
+    public var analysed: AnalysedSpec? { analyses.map { AnalysedSpec(checked: self, analyses: $0) } }
+}
+
+/// A spec that compiled without compiler errors, and so has its analyses: what the commands
+/// that need a sound architecture (`diagram`, `simulate`) work on.
+public struct AnalysedSpec: Sendable {
+    public let checked: CheckedSpec
+    public let analyses: ArchitectureAnalyses
+
+    /// The rules' findings; empty when the rules were not run.
+    public var findings: [Diagnostic] { checked.report?.diagnostics ?? [] }
 }
 
 /// The pipeline: read → compile → analyse and check → generate / draw / run. Every command
@@ -61,17 +74,19 @@ public enum Pipeline {
         return ArchitectureAnalyses(architecture)
     }
 
-    /// Analyses and checks a compilation. Rules run only when it resolved without compiler errors.
-    public static func check(_ compilation: Compilation, options: CheckOptions = CheckOptions()) -> CheckedSpec {
+    /// Analyses and checks a compilation. Rules run only when it resolved without compiler errors,
+    /// and not at all without `runRules` (`strata simulate` needs the analyses alone).
+    public static func check(_ compilation: Compilation, options: CheckOptions = CheckOptions(), runRules: Bool = true) -> CheckedSpec {
         guard let analyses = analyse(compilation) else {
             return CheckedSpec(compilation: compilation, analyses: nil, report: nil)
         }
-        return CheckedSpec(compilation: compilation, analyses: analyses, report: Checker.check(analyses, options: options))
+        let report = runRules ? Checker.check(analyses, options: options) : nil
+        return CheckedSpec(compilation: compilation, analyses: analyses, report: report)
     }
 
-    /// Reads, compiles and checks `path`.
-    public static func check(path: String, options: CheckOptions = CheckOptions()) throws(SpecReadError) -> CheckedSpec {
-        check(try compile(path: path), options: options)
+    /// Reads, compiles and checks `path` (without `runRules`, only analyses it).
+    public static func check(path: String, options: CheckOptions = CheckOptions(), runRules: Bool = true) throws(SpecReadError) -> CheckedSpec {
+        check(try compile(path: path), options: options, runRules: runRules)
     }
 
     /// Every generator of the selected targets, in the order their artifacts are joined.

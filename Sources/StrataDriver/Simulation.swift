@@ -44,6 +44,16 @@ public enum FailureTarget {
         return .failure(Problem(message: message))
     }
 
+    /// Checks the level of a `--fail LEVEL:NAME` value before any spec is read. A value without
+    /// a name passes: ``domain(_:in:)`` reports it once the spec can suggest one.
+    public static func checkLevel(_ value: String) throws(UsageError) {
+        let parts = value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else { return }
+        guard DomainLevel(keyword: parts[0].lowercased()) != nil else {
+            throw UsageError("--fail \(value): '\(parts[0])' is not a level (use one of: \(DomainLevel.listed))")
+        }
+    }
+
     private static func article(_ level: DomainLevel) -> String {
         level == .idc ? "an" : "a"
     }
@@ -59,12 +69,39 @@ extension DomainLevel {
     public static var listed: String { DomainLevel.named.map(\.description).joined(separator: ", ") }
 }
 
+/// Why a what-if has no answer.
+public enum SimulationFailure: Error, Sendable {
+    /// A `--fail` value names no domain of the spec (the problem says why, with a suggestion).
+    case unknownDomain(FailureTarget.Problem)
+    /// The call graph has a cycle, so latencies cannot be added up.
+    case callCycle
+}
+
 /// The text answer of a what-if.
 public struct SimulationText: Sendable {
     public let text: String
     /// True when some endpoint is unserved for some set, or the registry lost its quorum.
     public let somethingBroke: Bool
 
+    /// Loses the domains `values` (`LEVEL:NAME`, each once) name together, and answers for every
+    /// public endpoint and set; `path` is the spec as given, for the heading.
+    public static func answer(_ spec: AnalysedSpec, path: String, failing values: [String], verbose: Bool) throws(SimulationFailure) -> SimulationText {
+        let context = spec.analyses
+        var failed: [DomainID] = []
+        for value in values {
+            switch FailureTarget.domain(value, in: context.architecture.topology) {
+            case .success(let id):
+                if !failed.contains(id) { failed.append(id) }
+            case .failure(let problem):
+                throw .unknownDomain(problem)
+            }
+        }
+        let whatIf = WhatIf(context.deployment, failing: failed)
+        guard whatIf.isComplete else { throw .callCycle }
+        return SimulationText(spec: path, context: context, whatIf: whatIf, verbose: verbose)
+    }
+
+    /// The text of a computed what-if; `verbose` adds the hops of each latency.
     public init(spec: String, context: ArchitectureAnalyses, whatIf: WhatIf, verbose: Bool) {
         let architecture = context.architecture
         let topology = architecture.topology

@@ -1,8 +1,6 @@
-import Foundation
 import ArgumentParser
 import StrataDiagnostics
 import StrataDriver
-import StrataGen
 
 /// `strata build`: compiles a spec into services, gateway and registry configs, deployment files and diagrams.
 struct Build: ParsableCommand {
@@ -14,7 +12,7 @@ struct Build: ParsableCommand {
             output folder untouched, and files whose content did not change are not rewritten. \
             Handler files you own are created once and never overwritten.
 
-            Targets: \(BuildTarget.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).
+            Targets: \(BuildPipeline.targetNames.joined(separator: ", ")) (default: all).
 
             Exit status: 0 built; 1 the spec has errors (nothing written); 2 usage or I/O error.
 
@@ -43,26 +41,13 @@ struct Build: ParsableCommand {
     var noColor = false
 
     func validate() throws {
-        _ = try selectedTargets()
-    }
-
-    func selectedTargets() throws -> Set<BuildTarget> {
-        guard let targets else { return Set(BuildTarget.allCases) }
-        var result: Set<BuildTarget> = []
-        for name in targets.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
-            guard let t = BuildTarget(rawValue: name) else {
-                throw ValidationError("unknown target '\(name)'; targets are \(BuildTarget.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            result.insert(t)
-        }
-        if result.isEmpty { throw ValidationError("--targets names no target") }
-        return result
+        _ = try validating { try BuildPipeline.targets(named: targets) }
     }
 
     func run() throws {
-        let compilation = try SpecInput.compile(spec)
-        let checked = Pipeline.check(compilation)
-        let pipeline = BuildPipeline(targets: try selectedTargets(), templatesDirectory: templates, force: force)
+        let checked = try SpecInput.check(spec)
+        let compilation = checked.compilation
+        let pipeline = BuildPipeline(targets: try validating { try BuildPipeline.targets(named: targets) }, templatesDirectory: templates, force: force)
         let shown = checked.diagnostics.filter { $0.suppression == nil }
         let skipped = checked.skipped.map { SkippedCheck(rule: $0.rule, reason: $0.reason, file: spec) }
         if !shown.isEmpty || !skipped.isEmpty {

@@ -1,7 +1,5 @@
 import ArgumentParser
-import StrataDiagnostics
 import StrataDriver
-import StrataSyntax
 
 /// `strata check`: compiles specs, runs the checker rules and reports every problem in the requested formats.
 ///
@@ -88,7 +86,7 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         let requests = try outputRequests()
-        _ = try RuleSettings.parse(disable: disable, severity: severity)
+        _ = try validating { try RuleSettings.parse(disable: disable, severity: severity) }
         if report, !requests.contains(where: { $0.format == .text || $0.format == .json }) {
             throw ValidationError("--report is written to the text or json output; add '--format text' or '--format json'")
         }
@@ -96,35 +94,13 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let requests = try outputRequests()
-        let settings = try RuleSettings.parse(disable: disable, severity: severity)
-        let sources = SourceManager()
-        var diagnostics: [Diagnostic] = []
-        var skipped: [SkippedCheck] = []
-        var reports: [SpecReport] = []
-        var ioFailed = false
-
-        for path in uniqueSpecs {
-            do {
-                let loaded = try SpecLoader.load(path: path, sources: sources)
-                let checked = Pipeline.check(Pipeline.compile(loaded), options: settings.options)
-                diagnostics += checked.diagnostics
-                if checked.report == nil {
-                    skipped.append(SkippedCheck(rule: nil, reason: "the spec has errors, so no rule ran", file: path))
-                } else {
-                    skipped += checked.skipped.map { SkippedCheck(rule: $0.rule, reason: $0.reason, file: path) }
-                }
-                if report { reports.append(SpecReport(file: path, checked: checked)) }
-            } catch {
-                Console.writeError("strata: error: cannot read \(path): \(error)\n")
-                ioFailed = true
-            }
-        }
-
-        let policy = failOn.policy
-        let run = Run(diagnostics: diagnostics.sortedForOutput(), skipped: skipped, reports: report ? reports : nil,
-                      settings: settings, sources: sources, policy: policy)
+        let settings = try validating { try RuleSettings.parse(disable: disable, severity: severity) }
+        let run = CheckRun(specs: specs, settings: settings, failOn: failOn, report: report)
+        for problem in run.unreadable { Console.writeError("strata: error: \(problem)\n") }
+        var ioFailed = !run.unreadable.isEmpty
+        let color = !noColor && Console.standardOutputWantsColor
         for request in requests {
-            let text = render(run, as: request)
+            let text = run.render(request, color: color)
             do {
                 switch request.destination {
                 case .standardOutput:
@@ -139,55 +115,13 @@ struct Check: ParsableCommand {
                 ioFailed = true
             }
         }
-
         if ioFailed { throw ExitCode(2) }
-        if policy.fails(on: diagnostics) { throw ExitCode(1) }
-    }
-
-    /// The spec paths in the order given, each once.
-    private var uniqueSpecs: [String] {
-        var seen: Set<String> = []
-        return specs.filter { seen.insert(SpecLoader.normalize($0)).inserted }
+        if run.fails { throw ExitCode(1) }
     }
 
     private func outputRequests() throws -> [OutputRequest] {
-        try OutputPlan.requests(formats: format, outputs: output,
-                                arguments: Array(CommandLine.arguments.dropFirst()), specs: specs)
-    }
-
-    /// Everything one run found, for the renderers.
-    private struct Run {
-        let diagnostics: [Diagnostic]
-        let skipped: [SkippedCheck]
-        /// Set with --report.
-        let reports: [SpecReport]?
-        let settings: RuleSettings
-        let sources: SourceManager
-        let policy: FailurePolicy
-    }
-
-    private func render(_ run: Run, as request: OutputRequest) -> String {
-        let rules = Pipeline.ruleDescriptors
-        let sources = run.sources
-        switch request.format {
-        case .text:
-            let color = request.destination == .standardOutput && !noColor && Console.standardOutputWantsColor
-            var text = TextRenderer(sources: sources, color: color, summary: true, skipped: run.skipped).render(run.diagnostics)
-            if let reports = run.reports {
-                text += reports.map { "\n" + $0.text }.joined()
-            }
-            return text
-        case .json:
-            let sections: [String: JSONValue] = run.reports.map { ["report": .array($0.map(\.json))] } ?? [:]
-            return JSONRenderer(sources: sources, rules: rules, skipped: run.skipped, sections: sections).render(run.diagnostics)
-        case .sarif:
-            return SARIFRenderer(sources: sources, rules: rules, skipped: run.skipped, overrides: run.settings.overrides)
-                .render(run.diagnostics)
-        case .github:
-            return GitHubRenderer(sources: sources, skipped: run.skipped).render(run.diagnostics)
-        case .junit:
-            return JUnitRenderer(sources: sources, rules: Pipeline.ruleDescriptors.filter { !run.settings.disabled.contains($0.id) },
-                                 failurePolicy: run.policy, skipped: run.skipped).render(run.diagnostics)
+        try validating {
+            try OutputPlan.requests(formats: format, outputs: output, arguments: Array(CommandLine.arguments.dropFirst()), specs: specs)
         }
     }
 }

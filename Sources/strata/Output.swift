@@ -1,8 +1,6 @@
 import ArgumentParser
-import StrataAnalysis
 import StrataDiagnostics
 import StrataDriver
-import StrataModel
 
 #if canImport(Glibc)
 import Glibc
@@ -40,39 +38,28 @@ enum Console {
 
 /// Reading a spec for the commands that compile one (build, up, diagram, simulate).
 enum SpecInput {
-    /// Compiles `spec`; an unreadable file is reported and exits 2. Errors in the spec are the caller's.
-    static func compile(_ spec: String) throws -> Compilation {
+    /// Reads, compiles and checks `spec` (without `runRules`, only analyses it). An unreadable
+    /// file is reported and exits 2; errors in the spec are the caller's.
+    static func check(_ spec: String, runRules: Bool = true) throws -> CheckedSpec {
         do {
-            return try Pipeline.compile(path: spec)
+            return try Pipeline.check(path: spec, runRules: runRules)
         } catch {
             Console.writeError("strata: error: \(error)\n")
             throw ExitCode(2)
         }
     }
 
-    /// Compiles and checks `spec`. An unreadable file exits 2; a spec with compiler errors prints
-    /// them to standard error, says that nothing was `done` (e.g. "drawn"), and exits 1.
-    static func checked(_ spec: String, noColor: Bool, nothing done: String) throws -> (CheckedSpec, ArchitectureAnalyses) {
-        let checked = Pipeline.check(try compile(spec))
-        guard let analyses = checked.analyses else {
-            refuse(spec, checked.compilation, noColor: noColor, nothing: done)
+    /// The same for a command that needs the analyses: a spec with compiler errors prints them to
+    /// standard error, says that nothing was `done` (e.g. "drawn"), and exits 1.
+    static func analysed(_ spec: String, runRules: Bool = true, noColor: Bool, nothing done: String) throws -> AnalysedSpec {
+        let checked = try check(spec, runRules: runRules)
+        guard let analysed = checked.analysed else {
+            let compilation = checked.compilation
+            let color = !noColor && Console.standardErrorWantsColor
+            Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(compilation.diagnostics))
+            Console.writeError("strata: error: \(spec) has errors; nothing was \(done)\n")
+            Strata.exit(withError: ExitCode(1))
         }
-        return (checked, analyses)
-    }
-
-    /// Compiles `spec` and analyses it without running the rules, with the same exits.
-    static func analysed(_ spec: String, noColor: Bool, nothing done: String) throws -> ArchitectureAnalyses {
-        let compilation = try compile(spec)
-        guard let analyses = Pipeline.analyse(compilation) else {
-            refuse(spec, compilation, noColor: noColor, nothing: done)
-        }
-        return analyses
-    }
-
-    private static func refuse(_ spec: String, _ compilation: Compilation, noColor: Bool, nothing done: String) -> Never {
-        let color = !noColor && Console.standardErrorWantsColor
-        Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(compilation.diagnostics))
-        Console.writeError("strata: error: \(spec) has errors; nothing was \(done)\n")
-        Strata.exit(withError: ExitCode(1))
+        return analysed
     }
 }

@@ -1,7 +1,4 @@
 import ArgumentParser
-import StrataAnalysis
-import StrataDiagnostics
-import StrataModel
 import StrataDriver
 
 /// `strata simulate SPEC --fail LEVEL:NAME ...`: a what-if for design reviews.
@@ -58,37 +55,26 @@ struct Simulate: ParsableCommand {
             throw ValidationError("give at least one --fail LEVEL:NAME, e.g. '--fail idc:sh-a'")
         }
         for value in fail {
-            let parts = value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, !parts[1].isEmpty else { continue }  // reported with a suggestion once the spec is read
-            guard DomainLevel(keyword: parts[0].lowercased()) != nil else {
-                throw ValidationError("--fail \(value): '\(parts[0])' is not a level (use one of: \(DomainLevel.listed))")
-            }
+            try validating { try FailureTarget.checkLevel(value) }
         }
     }
 
     func run() throws {
-        let context = try SpecInput.analysed(spec, noColor: noColor, nothing: "simulated")
-        let architecture = context.architecture
-
-        var failed: [DomainID] = []
-        for value in fail {
-            switch FailureTarget.domain(value, in: architecture.topology) {
-            case .success(let id):
-                if !failed.contains(id) { failed.append(id) }
-            case .failure(let problem):
+        let analysed = try SpecInput.analysed(spec, runRules: false, noColor: noColor, nothing: "simulated")
+        let answer: SimulationText
+        do throws(SimulationFailure) {
+            answer = try SimulationText.answer(analysed, path: spec, failing: fail, verbose: verbose)
+        } catch {
+            switch error {
+            case .unknownDomain(let problem):
                 Console.writeError("strata: error: \(problem.message)\n")
                 throw ExitCode(2)
+            case .callCycle:
+                Console.writeError("strata: error: cannot simulate \(spec): the call graph has a cycle (see 'strata check')\n")
+                throw ExitCode(1)
             }
         }
-
-        let whatIf = WhatIf(context.deployment, failing: failed)
-        guard whatIf.isComplete else {
-            Console.writeError("strata: error: cannot simulate \(spec): the call graph has a cycle (see 'strata check')\n")
-            throw ExitCode(1)
-        }
-        let answer = SimulationText(spec: spec, context: context, whatIf: whatIf, verbose: verbose)
         try Console.write(answer.text)
         if failOnUnserved, answer.somethingBroke { throw ExitCode(1) }
     }
-
 }

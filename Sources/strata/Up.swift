@@ -63,7 +63,7 @@ struct Up: AsyncParsableCommand {
 
     func run() async throws {
         let signals = StopSignals()
-        let checked = Pipeline.check(try SpecInput.compile(spec))
+        let checked = try SpecInput.check(spec)
         let errors = checked.diagnostics.filter { $0.suppression == nil && $0.severity == .error }
         if !errors.isEmpty {
             Console.writeError(TextRenderer(sources: checked.compilation.sources, color: Console.standardErrorWantsColor, summary: true).render(errors))

@@ -1,11 +1,14 @@
-@testable import strata
+import StrataDriver
 import Testing
 
 /// In-process tests of how `--format` and `--output` pair up.
 @Suite struct OutputPlanTests {
+    /// The requests for `arguments`, with the option values a parser would pass along.
     private func plan(_ arguments: [String], specs: [String] = ["a.strata"]) throws -> [OutputRequest] {
-        let parsed = try Check.parse(arguments + specs)
-        return try OutputPlan.requests(formats: parsed.format, outputs: parsed.output, arguments: arguments, specs: specs)
+        let tokens = OutputPlan.scan(arguments)
+        let formats = tokens.compactMap { token in if case .format(let name) = token { OutputFormat(rawValue: name) } else { nil } }
+        let outputs = tokens.compactMap { token in if case .output(let path) = token { path } else { nil } }
+        return try OutputPlan.requests(formats: formats, outputs: outputs, arguments: arguments, specs: specs)
     }
 
     @Test func eachOutputBelongsToTheFormatBeforeIt() throws {
