@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Yams
+import StrataModel
 @testable import StrataGen
 
 /// The etcd registry output: member configurations, start script and key layout. (A real etcd cluster is
@@ -63,12 +64,23 @@ import Yams
         #expect(try Support.build(text: Support.spec(gateway: gateway, services: services, discovery: "mode mesh"), targets: [.registry]).isEmpty)
     }
 
-    @Test func shellValuesAreSingleQuoted() {
-        #expect(ShellScriptWriter.quote("a b") == "'a b'")
-        #expect(ShellScriptWriter.quote("it's $(x) `y` ${z}") == #"'it'\''s $(x) `y` ${z}'"#)
-        var w = ShellScriptWriter()
-        w.comment("x\n rm -rf /")
-        w.assign("v", "$HOME")
-        #expect(w.text == "# x\\n rm -rf /\nv='$HOME'\n")
+    @Test func shellValuesAreSingleQuoted() throws {
+        #expect(ShellText.quote("a b") == "'a b'")
+        #expect(ShellText.quote("it's $(x) `y` ${z}") == #"'it'\''s $(x) `y` ${z}'"#)
+        let spec = try #require(Compiler.compile(text: Support.spec(description: "x", gateway: "", services: "")).architecture)
+        let nasty = EtcdRegistryEmitter(architecture: spec, header: "x\n rm -rf /", templates: .standard(overrideDirectory: nil))
+        let script = try nasty.startScript(try nasty.clusters())
+        #expect(script.hasPrefix("#!/usr/bin/env bash\n# x\\n rm -rf /\n"))
+        #expect(script.contains("architecture='t'\n"))
+    }
+
+    /// `start.sh` comes from a template, so `--templates DIR` replaces it like any other.
+    @Test func startScriptTemplateCanBeOverridden() throws {
+        let override = TemplateSource(overrideDirectory: "/custom", embedded: EmbeddedTemplates.all) { path in
+            path == "/custom/" + EtcdRegistryEmitter.startScriptTemplate ? "#!/bin/sh\n# {{{header}}}\necho {{#members}}{{{.}}} {{/members}}\n" : nil
+        }
+        let architecture = try #require(Compiler.compile(text: Support.spec(gateway: "", services: "")).architecture)
+        let emitter = EtcdRegistryEmitter(architecture: architecture, header: "h", templates: override)
+        #expect(try emitter.startScript(try emitter.clusters()) == "#!/bin/sh\n# h\necho 'etcd-1' 'etcd-2' 'etcd-3' \n")
     }
 }

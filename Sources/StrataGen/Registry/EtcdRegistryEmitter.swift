@@ -13,6 +13,7 @@ import StrataModel
 struct EtcdRegistryEmitter {
     let architecture: Architecture
     let header: String
+    let templates: TemplateSource
 
     /// One etcd member.
     struct Member {
@@ -44,7 +45,7 @@ struct EtcdRegistryEmitter {
                 artifacts.append(Artifact(path: "registry/etcd/\(member.name).conf.yaml", contents: try config(member, of: cluster)))
             }
         }
-        artifacts.append(Artifact(path: "registry/etcd/start.sh", contents: startScript(clusters), executable: true))
+        artifacts.append(Artifact(path: "registry/etcd/start.sh", contents: try startScript(clusters), executable: true))
         artifacts.append(Artifact(path: "registry/etcd/layout.md", contents: try layout(clusters)))
         return artifacts
     }
@@ -106,98 +107,23 @@ struct EtcdRegistryEmitter {
 
     // MARK: start.sh
 
-    func startScript(_ clusters: [Cluster]) -> String {
+    /// `start.sh` from its template (`registry/etcd/start.sh.mustache`), every value single-quoted for bash.
+    func startScript(_ clusters: [Cluster]) throws -> String {
         let members = clusters.flatMap(\.members)
-        var s = ShellScriptWriter()
-        s.line("#!/usr/bin/env bash")
-        s.comment(header,
-                  "Starts the local etcd registry of `\(architecture.name)`: \(members.count) member\(members.count == 1 ? "" : "s") on loopback.",
-                  "",
-                  "  start.sh [DATA_DIR]       start every member in the background and wait until each is healthy;",
-                  "                            data, logs (<member>.log) and pid files (<member>.pid) go to DATA_DIR",
-                  "                            (default: ${TMPDIR:-/tmp}/strata-\(architecture.name)-etcd)",
-                  "  start.sh stop [DATA_DIR]  stop the members started there",
-                  "",
-                  "STRATA_ETCD_START_TIMEOUT (seconds, default 30) bounds the wait.")
-        s.line("set -euo pipefail")
-        s.blank()
-        s.assign("architecture", architecture.name)
-        s.array("members", members.map(\.name))
-        s.array("clients", members.map(\.clientURL))
-        s.array("clusters", clusters.map { ($0.set.map { "set \($0)" } ?? "shared by every set") + ": " + "STRATA_ETCD_ENDPOINTS=" + $0.endpoints })
-        s.blank()
-        s.line(Self.startScriptBody)
-        return s.text
+        let quote = ShellText.quote
+        let endpoints = RuntimeContract.Environment.etcdEndpoints
+        return try TemplateRenderer(templates: templates).render(Self.startScriptTemplate, [
+            "header": CommentText.oneLine(header),
+            "architectureComment": CommentText.oneLine(architecture.name),
+            "memberCount": "\(members.count) member\(members.count == 1 ? "" : "s")",
+            "architecture": quote(architecture.name),
+            "members": members.map { quote($0.name) },
+            "clients": members.map { quote($0.clientURL) },
+            "clusters": clusters.map { quote(($0.set.map { "set \($0)" } ?? "shared by every set") + ": \(endpoints)=" + $0.endpoints) },
+        ])
     }
 
-    /// The fixed part of `start.sh`; it reads `architecture`, `members`, `clients` and `clusters`.
-    static let startScriptBody = #"""
-        here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-        command="start"
-        if [ "${1:-}" = "stop" ]; then command="stop"; shift; fi
-        data="${1:-${TMPDIR:-/tmp}/strata-$architecture-etcd}"
-
-        if [ "$command" = "stop" ]; then
-          stopping=()
-          for member in "${members[@]}"; do
-            if [ -f "$data/$member.pid" ]; then
-              pid="$(cat "$data/$member.pid")"
-              if kill "$pid" 2>/dev/null; then stopping+=("$pid"); fi
-              rm -f "$data/$member.pid"
-            fi
-          done
-          # Wait until each has exited (its ports are free again), at most 10 seconds, then force it.
-          for pid in "${stopping[@]+"${stopping[@]}"}"; do
-            for _ in $(seq 50); do
-              kill -0 "$pid" 2>/dev/null || break
-              sleep 0.2
-            done
-            kill -9 "$pid" 2>/dev/null || true
-          done
-          exit 0
-        fi
-
-        if ! command -v etcd >/dev/null 2>&1; then
-          echo "start.sh: etcd is not installed (Debian: apt-get install etcd-server etcd-client)" >&2
-          exit 1
-        fi
-        mkdir -p "$data"
-        for member in "${members[@]}"; do
-          if [ -f "$data/$member.pid" ] && kill -0 "$(cat "$data/$member.pid")" 2>/dev/null; then
-            echo "start.sh: $member is already running (pid $(cat "$data/$member.pid"))" >&2
-            continue
-          fi
-          (cd "$data" && exec etcd --config-file "$here/$member.conf.yaml") >"$data/$member.log" 2>&1 &
-          echo "$!" >"$data/$member.pid"
-        done
-
-        healthy() {
-          if command -v curl >/dev/null 2>&1; then
-            curl -fsS --max-time 2 "$1/health" 2>/dev/null | grep -q '"health":"true"'
-          else
-            ETCDCTL_API=3 etcdctl --endpoints="$1" --command-timeout=2s endpoint health >/dev/null 2>&1
-          fi
-        }
-
-        deadline=$((SECONDS + ${STRATA_ETCD_START_TIMEOUT:-30}))
-        for i in "${!members[@]}"; do
-          until healthy "${clients[$i]}"; do
-            if ! kill -0 "$(cat "$data/${members[$i]}.pid")" 2>/dev/null; then
-              echo "start.sh: ${members[$i]} exited; see $data/${members[$i]}.log" >&2
-              exit 1
-            fi
-            if [ "$SECONDS" -ge "$deadline" ]; then
-              echo "start.sh: ${members[$i]} is not healthy yet; see $data/${members[$i]}.log" >&2
-              exit 1
-            fi
-            sleep 0.2
-          done
-        done
-        echo "etcd registry of $architecture is up (data in $data)"
-        for cluster in "${clusters[@]}"; do
-          echo "  $cluster"
-        done
-        """#
+    static let startScriptTemplate = "registry/etcd/start.sh.mustache"
 
     // MARK: layout.md
 
@@ -278,23 +204,9 @@ struct EtcdRegistryEmitter {
     }
 }
 
-/// Writes a bash script; every value is single-quoted, so nothing in it is expanded or split.
-struct ShellScriptWriter {
-    private(set) var text = ""
-
-    mutating func line(_ line: String) { text += line + (line.hasSuffix("\n") ? "" : "\n") }
-    mutating func blank() { text += "\n" }
-    mutating func comment(_ lines: String...) { text += CommentText.hashComment(lines) }
-    /// `name='value'`
-    mutating func assign(_ name: String, _ value: String) { line("\(name)=\(Self.quote(value))") }
-    /// `name=('a' 'b')`, one element per line.
-    mutating func array(_ name: String, _ values: [String]) {
-        line("\(name)=(")
-        for value in values { line("  " + Self.quote(value)) }
-        line(")")
-    }
-
-    /// `'text'` with every `'` written as `'\''`.
+/// Text placed in bash scripts.
+enum ShellText {
+    /// `'text'` with every `'` written as `'\''`: nothing in it is expanded or split.
     static func quote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }

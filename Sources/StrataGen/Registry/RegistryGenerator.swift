@@ -11,7 +11,7 @@ struct RegistryGenerator: Generator {
     func generate(_ input: GenerationInput) throws -> [Artifact] {
         guard let discovery = input.architecture.discovery, discovery.mode == .registry else { return [] }
         switch discovery.engine {
-        case .etcd: return try EtcdRegistryEmitter(architecture: input.architecture, header: input.header).artifacts()
+        case .etcd: return try EtcdRegistryEmitter(architecture: input.architecture, header: input.header, templates: input.templates).artifacts()
         case .consul: return try ConsulRegistryEmitter(architecture: input.architecture, header: input.header).artifacts()
         case .envoy: return []
         }

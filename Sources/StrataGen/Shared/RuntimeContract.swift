@@ -17,6 +17,8 @@ public enum RuntimeContract {
         public static let etcdEndpoints = "STRATA_ETCD_ENDPOINTS"
         /// Registry lease TTL in seconds (default 10).
         public static let leaseTTL = "STRATA_LEASE_TTL"
+        /// Seconds between deregistering (answering 503 on readiness) and closing the listener on shutdown (default 1).
+        public static let drainSeconds = "STRATA_DRAIN_SECONDS"
     }
 
     /// Port every container listens on in Kubernetes and compose.

@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import StrataModel
 
 /// The `swift` target: `services/`, one SwiftPM package with the `StrataRuntime` library, a `Services`
@@ -62,7 +61,7 @@ public struct SwiftServicesGenerator: Generator {
             "env": [
                 "architecture": Env.architecture, "service": Env.service, "set": Env.set, "instance": Env.instance,
                 "host": Env.host, "advertiseHost": Env.advertiseHost, "port": Env.port,
-                "etcdEndpoints": Env.etcdEndpoints, "leaseTTL": Env.leaseTTL,
+                "etcdEndpoints": Env.etcdEndpoints, "leaseTTL": Env.leaseTTL, "drainSeconds": Env.drainSeconds,
             ],
             "containerPort": String(RuntimeContract.containerPort),
             "healthPath": RuntimeContract.healthPath,
@@ -183,32 +182,5 @@ public struct SwiftServicesGenerator: Generator {
             "services": plan.services.map { ["name": $0.model.name, "handlersType": $0.handlersType] },
             "firstProduct": plan.executables.first?.product ?? "",
         ]
-    }
-}
-
-/// Renders templates with swift-mustache. Values are escaped for their destination before they are
-/// placed in a context, so templates use `{{{raw}}}` tags only.
-/// Renders named templates, parsing each one once per build (a 1,000-service spec renders the
-/// service templates a thousand times).
-final class TemplateRenderer {
-    static let runtimePrefix = "swift/runtime/"
-    let templates: TemplateSource
-    private var parsed: [String: MustacheTemplate] = [:]
-
-    init(templates: TemplateSource) {
-        self.templates = templates
-    }
-
-    func render(_ name: String, _ context: [String: Any]) throws -> String {
-        if let template = parsed[name] { return template.render(context) }
-        let text = try templates.template(name)
-        let template: MustacheTemplate
-        do {
-            template = try MustacheTemplate(string: text)
-        } catch {
-            throw GenerationError("template \(name) does not parse: \(error)")
-        }
-        parsed[name] = template
-        return template.render(context)
     }
 }
