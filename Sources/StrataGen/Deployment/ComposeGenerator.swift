@@ -15,14 +15,15 @@ struct ComposeGenerator: Generator {
     static let fileName = "docker-compose.yaml"
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        let plan = DeploymentPlan(input.analyses)
+        let plan = input.plan.deployment
+        let routes = try input.plan.gatewayRoutes.get()
         let compose = ComposeFile(plan: plan)
         var artifacts = [Artifact(path: "\(ComposeGenerator.root)/\(ComposeGenerator.fileName)",
                                   contents: YAMLWriter.file(header: input.header, documents: [compose.document()]))]
         for gateway in plan.gateways {
-            let config = compose.proxyConfig(gateway).document()
-            artifacts.append(Artifact(path: "\(ComposeGenerator.root)/\(ComposeFile.envoyConfigPath(gateway))",
-                                      contents: YAMLWriter.file(header: input.header, documents: [config])))
+            let config = try plan.envoyConfig(gateway, routes: routes, addressing: compose.addressing,
+                                              deployment: ComposeFile.envoyDeployment, header: input.header)
+            artifacts.append(Artifact(path: "\(ComposeGenerator.root)/\(ComposeFile.envoyConfigPath(gateway))", contents: config))
         }
         return artifacts
     }
@@ -65,12 +66,21 @@ struct ComposeFile {
         return instances.map { Member(name: RuntimeContract.instanceName($0, in: architecture), hostPort: ports.etcdPorts(member: $0.index).client) }
     }
 
-    /// A gateway's proxy addresses every instance container of its upstreams.
-    func proxyConfig(_ g: GatewayWorkload) -> GatewayProxyConfig {
-        GatewayProxyConfig(plan: plan, gateway: g, hosts: { w in
-            members(w).map { GatewayProxyConfig.Host(address: $0.name, port: RuntimeContract.containerPort) }
-        }, adminAddress: "0.0.0.0")
+    /// A gateway's proxy addresses every instance container of its upstreams by name.
+    var addressing: WorkloadAddressing {
+        WorkloadAddressing(plan: plan) { w in
+            members(w).map { UpstreamEndpoint(instance: $0.name, host: $0.name, port: RuntimeContract.containerPort) }
+        }
     }
+
+    /// Where a gateway's Envoy listens in its container: every port on all interfaces (compose
+    /// publishes the listener and admin ports on 127.0.0.1 only); secrets from the environment.
+    static let envoyDeployment = EnvoyDeployment(
+        purpose: "for docker compose",
+        listener: SocketAddress("0.0.0.0", GatewayContainer.listenerPort), admin: SocketAddress("0.0.0.0", GatewayContainer.adminPort),
+        healthListener: SocketAddress("0.0.0.0", GatewayContainer.healthPort), credentials: .environment,
+        upstreamsNote: "upstreams by container name (STRICT_DNS)",
+        runNote: "docker-compose.yaml mounts it at \(GatewayContainer.configPath) and publishes the listener and admin ports on 127.0.0.1.")
 
     func document() -> YAMLValue {
         var services: [YAMLPair] = []
@@ -140,30 +150,30 @@ struct ComposeFile {
             var environment: [(String, YAMLValue?)] = []
             switch g.gateway.auth?.value ?? .none {
             case .jwt:
-                environment.append((GatewayProxyConfig.jwksVariable, .string(ComposeFile.required(
-                    GatewayProxyConfig.jwksVariable, "the JSON Web Key Set of your token issuer (docs/deploy.md)"))))
+                environment.append((RuntimeContract.GatewayEnvironment.jwks, .string(ComposeFile.required(
+                    RuntimeContract.GatewayEnvironment.jwks, "the JSON Web Key Set of your token issuer (docs/deploy.md)"))))
             case .apiKey:
-                environment.append((GatewayProxyConfig.apiKeyVariable, .string(ComposeFile.required(
-                    GatewayProxyConfig.apiKeyVariable, "the key clients send in \(GatewayProxyConfig.apiKeyHeader) (docs/deploy.md)"))))
+                environment.append((RuntimeContract.GatewayEnvironment.apiKey, .string(ComposeFile.required(
+                    RuntimeContract.GatewayEnvironment.apiKey, "the key clients send in \(DevCredentials.apiKeyHeader) (docs/deploy.md)"))))
             case .none: break
             }
             // Start after the instances it prefers; failover targets may come later.
             var upstreams: [String] = []
             for route in g.gateway.routes {
-                for w in plan.upstreams(of: g, service: route.service).first ?? [] {
+                for w in plan.upstreams(from: g.scope, service: route.service).first ?? [] {
                     for m in members(w) where !upstreams.contains(m.name) { upstreams.append(m.name) }
                 }
             }
-            let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayProxyConfig.listenerPort),
-                              (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayProxyConfig.adminPort)]
+            let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayContainer.listenerPort),
+                              (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayContainer.adminPort)]
             services.append(YAMLPair(key: g.name, value: [
                 "image": .string(DeploymentDefaults.envoyImage),
                 "entrypoint": ["envoy"],
-                "command": ["--config-path", "/etc/envoy/envoy.yaml", "--concurrency", "1"],
+                "command": ["--config-path", .string(GatewayContainer.configPath), "--concurrency", "1"],
                 "environment": environment.isEmpty ? nil : .map(environment),
-                "volumes": [.string("./\(ComposeFile.envoyConfigPath(g)):/etc/envoy/envoy.yaml:ro")],
+                "volumes": [.string("./\(ComposeFile.envoyConfigPath(g)):\(GatewayContainer.configPath):ro")],
                 "ports": .list(published.compactMap { host, container in host.map { .string("127.0.0.1:\($0):\(container)") } }),
-                "healthcheck": healthcheck(ComposeFile.httpCheck(port: GatewayProxyConfig.healthPort, path: GatewayProxyConfig.healthPath)),
+                "healthcheck": healthcheck(ComposeFile.httpCheck(port: GatewayContainer.healthPort, path: EnvoyDeployment.readyPath)),
                 "depends_on": upstreams.isEmpty ? nil : .strings(upstreams),
                 "read_only": true,
                 "tmpfs": ["/tmp"],

@@ -12,23 +12,22 @@ import StrataModel
 /// cluster); otherwise all replicas form one cluster shared by every set.
 struct EtcdRegistryEmitter {
     let architecture: Architecture
+    /// The members, from the build plan.
+    let members: [BuildPlan.EtcdMember]
+    /// Every service instance, for the key listing.
+    let instances: [BuildPlan.ServiceInstance]
     let header: String
     let templates: TemplateSource
 
-    /// One etcd member.
-    struct Member {
-        /// `etcd-<n>`, or `etcd-<set>-<n>` for a registry placed per set.
-        let name: String
-        let clientURL: String
-        let peerURL: String
-    }
+    /// Where the registry's files go, relative to the output folder.
+    static let folder = "registry/etcd"
 
     /// The members that form one cluster.
     struct Cluster {
         /// The set whose cluster this is; nil for a cluster shared by every set.
         let set: String?
         let token: String
-        let members: [Member]
+        let members: [BuildPlan.EtcdMember]
 
         var initialCluster: String { members.map { "\($0.name)=\($0.peerURL)" }.joined(separator: ",") }
         var endpoints: String { members.map(\.clientURL).joined(separator: ",") }
@@ -38,43 +37,36 @@ struct EtcdRegistryEmitter {
     static let defaultLeaseTTL = 10
 
     func artifacts() throws -> [Artifact] {
-        let clusters = try self.clusters()
+        guard !members.isEmpty else { throw GenerationError("the etcd registry has no placed member") }
+        let clusters = self.clusters()
         var artifacts: [Artifact] = []
         for cluster in clusters {
             for member in cluster.members {
-                artifacts.append(Artifact(path: "registry/etcd/\(member.name).conf.yaml", contents: try config(member, of: cluster)))
+                artifacts.append(Artifact(path: member.configFile, contents: config(member, of: cluster)))
             }
         }
-        artifacts.append(Artifact(path: "registry/etcd/start.sh", contents: try startScript(clusters), executable: true))
-        artifacts.append(Artifact(path: "registry/etcd/layout.md", contents: try layout(clusters)))
+        artifacts.append(Artifact(path: "\(Self.folder)/start.sh", contents: try startScript(clusters), executable: true))
+        artifacts.append(Artifact(path: "\(Self.folder)/layout.md", contents: try layout(clusters)))
         return artifacts
     }
 
-    /// The clusters of the registry, in set order (or the one shared cluster).
-    func clusters() throws -> [Cluster] {
-        let instances = architecture.instances[ComponentID(.registry, "registry")] ?? []
-        guard !instances.isEmpty else { throw GenerationError("the etcd registry has no placed member") }
-        let ports = LocalPorts(architecture)
-        func member(_ instance: Instance, number n: Int) -> Member {
-            let (client, peer) = ports.etcdPorts(member: n)
-            let name = RuntimeContract.instanceName(instance, in: architecture)
-            let suffix = name.hasPrefix("registry-") ? String(name.dropFirst("registry-".count)) : name
-            return Member(name: "etcd-\(suffix)", clientURL: "http://\(GatewayPlanner.host):\(client)",
-                          peerURL: "http://\(GatewayPlanner.host):\(peer)")
-        }
-        let members = instances.enumerated().map { (instance: $0.element, member: member($0.element, number: $0.offset)) }
-        if architecture.discovery?.placement?.isStriped == true {
-            return architecture.sets.enumerated().compactMap { index, set in
-                let own = members.filter { $0.instance.set == index }.map(\.member)
-                return own.isEmpty ? nil : Cluster(set: set.name, token: "strata-\(architecture.name)-\(set.name)", members: own)
+    /// The clusters of the registry, in member order (set order for a registry placed per set).
+    func clusters() -> [Cluster] {
+        var clusters: [Cluster] = []
+        for member in members {
+            if let last = clusters.last, last.set == member.set {
+                clusters[clusters.count - 1] = Cluster(set: last.set, token: last.token, members: last.members + [member])
+            } else {
+                let token = "strata-\(architecture.name)" + (member.set.map { "-\($0)" } ?? "")
+                clusters.append(Cluster(set: member.set, token: token, members: [member]))
             }
         }
-        return [Cluster(set: nil, token: "strata-\(architecture.name)", members: members.map(\.member))]
+        return clusters
     }
 
     // MARK: Member configuration
 
-    func config(_ member: Member, of cluster: Cluster) throws -> String {
+    func config(_ member: BuildPlan.EtcdMember, of cluster: Cluster) -> String {
         let comments = [
             header,
             "etcd member `\(member.name)` of the registry of `\(architecture.name)`"
@@ -84,7 +76,7 @@ struct EtcdRegistryEmitter {
         ]
         let document: YAMLValue = .object([
             "name": .string(member.name),
-            "data-dir": .string("\(member.name).etcd"),
+            "data-dir": .string(member.dataDirectory),
             "listen-client-urls": .string(member.clientURL),
             "advertise-client-urls": .string(member.clientURL),
             "listen-peer-urls": .string(member.peerURL),
@@ -165,7 +157,7 @@ struct EtcdRegistryEmitter {
         md.blank()
         md.line("    /strata/<architecture>/<service>/<set>/<instance>")
         md.blank()
-        md.line("where `<set>` is `\(RegisteredInstance.sharedSetSegment)` for an instance shared by every set. The value is JSON:")
+        md.line("where `<set>` is `\(BuildPlan.ServiceInstance.sharedSetSegment)` for an instance shared by every set. The value is JSON:")
         md.line("`host` and `port` to reach it, `set` (absent when shared) and `instance`. The key is attached to a lease of")
         md.line("`\(RuntimeContract.Environment.leaseTTL)` seconds (default \(Self.defaultLeaseTTL)), kept alive while the instance runs and")
         md.line("revoked when it shuts down, so a dead instance disappears within one TTL.")
@@ -179,17 +171,17 @@ struct EtcdRegistryEmitter {
         md.blank()
         md.line("| key | value |")
         md.line("|---|---|")
-        for instance in try RegisteredInstance.all(in: architecture) {
+        for instance in instances {
             let key = RuntimeContract.registryKey(architecture: architecture.name, service: instance.service,
-                                                  set: instance.setSegment, instance: instance.instance)
+                                                  set: instance.registrySet, instance: instance.name)
             md.line("| `\(key)` | `\(try Self.value(of: instance))` |")
         }
         return md.text
     }
 
     /// The registered JSON value of an instance (keys sorted).
-    static func value(of instance: RegisteredInstance) throws -> String {
-        let value = RegisteredValue(host: instance.host, port: instance.port, set: instance.set, instance: instance.instance)
+    static func value(of instance: BuildPlan.ServiceInstance) throws -> String {
+        let value = RegisteredValue(host: LoopbackAddressing.host, port: instance.port, set: instance.set, instance: instance.name)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)

@@ -21,6 +21,15 @@ public enum RuntimeContract {
         public static let drainSeconds = "STRATA_DRAIN_SECONDS"
     }
 
+    /// Environment variables a deployed gateway proxy reads its secrets from (compose and Kubernetes
+    /// set them; local runs use the development keys instead).
+    public enum GatewayEnvironment {
+        /// The JSON Web Key Set that `auth jwt` checks tokens against.
+        public static let jwks = "STRATA_GATEWAY_JWKS"
+        /// The key `auth api-key` expects in the `x-api-key` header.
+        public static let apiKey = "STRATA_GATEWAY_API_KEY"
+    }
+
     /// Port every container listens on in Kubernetes and compose.
     public static let containerPort = 8080
     /// Envoy/nginx listener port inside a container.

@@ -35,7 +35,7 @@ public struct SwiftServicesGenerator: Generator {
             try emit("Sources/StrataRuntime/Generated/" + file, name, [:])
         }
         try emit("Tests/ServicesTests/Generated/RuntimeTests.swift", "swift/tests/RuntimeTests.swift.mustache", [:])
-        try emit("Sources/Services/Generated/ServiceCatalog.swift", "swift/services/ServiceCatalog.swift.mustache", catalogContext(input.architecture, plan))
+        try emit("Sources/Services/Generated/ServiceCatalog.swift", "swift/services/ServiceCatalog.swift.mustache", catalogContext(input.architecture, plan, instances: input.plan.instances))
         for service in plan.services {
             let context = try serviceContext(service, plan: plan, input: input)
             try emit("Sources/Services/Generated/\(service.typeName).swift", "swift/services/Service.swift.mustache", context)
@@ -131,9 +131,9 @@ public struct SwiftServicesGenerator: Generator {
         }
     }
 
-    private func catalogContext(_ architecture: Architecture, _ plan: ServicesPlan) -> [String: Any] {
+    private func catalogContext(_ architecture: Architecture, _ plan: ServicesPlan, instances: [BuildPlan.ServiceInstance]) -> [String: Any] {
         var peers = SwiftCodeWriter(depth: 2)
-        let staticPeers = plan.staticPeers(architecture)
+        let staticPeers = plan.staticPeers(architecture, instances: instances)
         if staticPeers.isEmpty {
             peers.line("[:]")
         } else {
