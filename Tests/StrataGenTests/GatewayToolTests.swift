@@ -135,7 +135,7 @@ import Darwin
     static func relocatedNastyPlan(rateLimitPerSecond: Double? = nil, auth: AuthMode? = nil) throws -> LocalProxy {
         let compilation = Compiler.compile(text: EnvoyConfigTests.nastySpec)
         let architecture = try #require(compilation.architecture)
-        let plan = try #require(try GatewayPlanner.plans(ArchitectureAnalyses(architecture)).first)
+        let plan = try #require(try BuildPlan.make(ArchitectureAnalyses(architecture)).localGateways.get().first)
         let upstreams = plan.upstreams.map { upstream in
             UpstreamPlan(cluster: upstream.cluster, services: upstream.services,
                          tiers: upstream.tiers.map { $0.map { UpstreamEndpoint(instance: $0.instance, host: $0.host, port: freePort()) } },

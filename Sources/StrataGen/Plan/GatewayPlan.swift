@@ -226,13 +226,7 @@ enum GatewayPlanner {
                            auth: gateway.auth?.value ?? .none, rateLimitPerSecond: gateway.rateLimitPerSecond)
     }
 
-    /// The local proxies: one per gateway per set (gateways in declaration order, sets in set order), on loopback.
-    static func plans(_ analyses: ArchitectureAnalyses) throws -> [GatewayPlan] {
-        let architecture = analyses.architecture
-        return try plans(for: BuildPlan.GatewayProxy.all(architecture, ports: LocalPorts(architecture)), in: architecture, routes: routes(analyses))
-    }
-
-    /// The plan of each local proxy, on loopback, from routes planned already.
+    /// The plan of each local proxy (``BuildPlan/gateways``), on loopback, from routes planned already.
     static func plans(for proxies: [BuildPlan.GatewayProxy], in architecture: Architecture, routes: [String: [RoutePlan]]) throws -> [GatewayPlan] {
         let addressing = LoopbackAddressing(architecture: architecture, ports: LocalPorts(architecture))
         return try proxies.map { proxy in
