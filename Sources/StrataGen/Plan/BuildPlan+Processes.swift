@@ -23,8 +23,13 @@ extension BuildPlan {
         /// `gateway/envoy/dev-token.jwt` for a gateway with `auth jwt`: a token its Envoy accepts; nil otherwise.
         public let developmentToken: String?
 
-        /// Readiness path on ``adminPort``: 200 once the proxy serves.
-        public static let readyPath = "/ready"
+        /// Readiness path on ``adminPort``: 200 once the proxy serves (Envoy's admin interface, nginx's status server).
+        public static let readyPath = EnvoyDeployment.readyPath
+
+        /// `http://127.0.0.1:<port>`: where clients send requests.
+        public var url: String { "http://\(LoopbackAddressing.host):\(port)" }
+        /// `http://127.0.0.1:<adminPort>`.
+        public var adminURL: String { "http://\(LoopbackAddressing.host):\(adminPort)" }
 
         /// The configuration file for `engine`, relative to the output folder.
         public func config(for engine: GatewayEngine) -> String {
@@ -106,6 +111,7 @@ extension BuildPlan {
     public struct ServiceInstance: Sendable, Equatable {
         /// `<service>-<set>-<n>`, or `<service>-<n>` when shared by every set (``RuntimeContract/instanceName(_:in:)``).
         public let name: String
+        /// The service it is an instance of.
         public let service: String
         /// The set it serves; nil when shared by every set.
         public let set: String?
