@@ -41,12 +41,13 @@ public struct BuildPipeline {
         return result
     }
 
-    /// Generates every artifact of the selected targets (no writing).
-    public func artifacts(for checked: CheckedSpec, specPath: String) throws -> [Artifact] {
+    /// Generates every artifact of the selected targets (no writing). `plan` is the emitters' plan
+    /// when the caller made it already (`strata up` runs from the same value); else it is made here, once.
+    public func artifacts(for checked: CheckedSpec, specPath: String, plan: BuildPlan? = nil) throws -> [Artifact] {
         guard let analyses = checked.analyses, let report = checked.report else {
             throw GenerationError("the spec does not resolve into an architecture")
         }
-        let input = GenerationInput(analyses: analyses, specPath: specPath, check: report,
+        let input = GenerationInput(analyses: analyses, plan: plan ?? BuildPlan.make(analyses), specPath: specPath, check: report,
                                     ruleDescriptors: Pipeline.ruleDescriptors,
                                     templates: .standard(overrideDirectory: templatesDirectory),
                                     sources: checked.compilation.sources)
@@ -61,12 +62,12 @@ public struct BuildPipeline {
     }
 
     /// Runs the build of a checked spec into `outputDirectory`.
-    public func run(_ checked: CheckedSpec, specPath: String, outputDirectory: String) -> Outcome {
+    public func run(_ checked: CheckedSpec, specPath: String, outputDirectory: String, plan: BuildPlan? = nil) -> Outcome {
         if checked.analyses == nil || checked.compilation.hasErrors || (checked.hasErrors && !force) {
             return .refused
         }
         do {
-            let artifacts = try artifacts(for: checked, specPath: specPath)
+            let artifacts = try artifacts(for: checked, specPath: specPath, plan: plan)
             return .written(try OutputWriter().write(artifacts, to: outputDirectory))
         } catch let error as GenerationError {
             return .failed(error)

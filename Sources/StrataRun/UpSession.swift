@@ -71,7 +71,7 @@ public struct UpSession: Sendable {
             if !plan.etcd.isEmpty { try await waitForRegistration(probe, signals) }
             try await start(plan.gateways, "gateways", supervisor, probe, signals)
             let state = RunState(architecture: plan.architecture.name, work: plan.work.path, strataPID: getpid(),
-                                 processGroup: supervisor.processGroup, etcdEndpoints: plan.etcdEndpoints, running: await supervisor.processes)
+                                 processGroup: supervisor.processGroup, etcdEndpoints: plan.build.etcdEndpoints, running: await supervisor.processes)
             try state.encoded().write(to: plan.run.appendingPathComponent("state.json"), options: .atomic)
         } catch {
             await supervisor.stopAll()
@@ -140,9 +140,9 @@ public struct UpSession: Sendable {
     func registeredInstances(_ probe: HealthProbe) async -> Int? {
         var total = 0
         var clusters: [String?] = []
-        for member in plan.registryMembers where !clusters.contains(member.set) { clusters.append(member.set) }
+        for member in plan.build.etcdMembers where !clusters.contains(member.set) { clusters.append(member.set) }
         for cluster in clusters {
-            guard let member = plan.registryMembers.first(where: { $0.set == cluster }) else { return nil }
+            guard let member = plan.build.etcdMembers.first(where: { $0.set == cluster }) else { return nil }
             let prefix = Array("/strata/\(plan.architecture.name)/".utf8)
             var end = prefix
             end[end.count - 1] += 1

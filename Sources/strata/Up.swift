@@ -73,14 +73,14 @@ struct Up: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let work = URL(fileURLWithPath: directory ?? LocalRun.defaultWork(analyses)).standardizedFileURL
-        let plan = try LocalRun.plan(analyses, work: work, proxy: proxy, scratchPath: scratchPath, release: release)
+        let plan = LocalRun.plan(analyses, work: work, proxy: proxy, scratchPath: scratchPath, release: release)
         let missing = plan.missingTools()
         if !missing.isEmpty {
             Console.writeError("strata up: missing tools:\n" + missing.map { "  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0))install with: \($0.install)\n" }.joined())
             throw ExitCode(2)
         }
         Up.say("building \(spec) into \(work.path)")
-        switch BuildPipeline(targets: LocalRun.targets, force: force).run(checked, specPath: spec, outputDirectory: work.path) {
+        switch BuildPipeline(targets: LocalRun.targets, force: force).run(checked, specPath: spec, outputDirectory: work.path, plan: plan.build) {
         case .refused:
             Console.writeError("strata: error: \(spec) has errors; nothing was started\n")
             throw ExitCode(1)

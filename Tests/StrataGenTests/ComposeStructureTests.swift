@@ -65,6 +65,7 @@ import Yams
     }
 
     @Test(arguments: try DeployFixture.exampleSpecs()) func gatewaysRunEnvoyWithTheirGeneratedConfig(spec: String) throws {
+        typealias Variable = RuntimeContract.GatewayEnvironment
         let compose = try Compose(spec: spec)
         let architecture = compose.output.architecture
         let paths = Set(compose.output.artifacts.map(\.path))
@@ -80,8 +81,8 @@ import Yams
                 #expect(container.list("healthcheck", "test").count > 1)
                 let env = compose.environment(name)
                 switch gateway.auth?.value ?? .none {
-                case .jwt: #expect(env[GatewayProxyConfig.jwksVariable]?.hasPrefix("${\(GatewayProxyConfig.jwksVariable):?") == true)
-                case .apiKey: #expect(env[GatewayProxyConfig.apiKeyVariable]?.hasPrefix("${\(GatewayProxyConfig.apiKeyVariable):?") == true)
+                case .jwt: #expect(env[Variable.jwks]?.hasPrefix("${\(Variable.jwks):?") == true)
+                case .apiKey: #expect(env[Variable.apiKey]?.hasPrefix("${\(Variable.apiKey):?") == true)
                 case .none: #expect(env.isEmpty)
                 }
                 // Upstreams are the instance containers, on the container port.

@@ -280,7 +280,7 @@ import Yams
     @Test func routesAreOrderedLongestPrefixFirst() throws {
         let compilation = Compiler.compile(text: Self.nastySpec)
         let architecture = try #require(compilation.architecture)
-        let plan = try #require(try GatewayPlanner.plans(ArchitectureAnalyses(architecture)).first)
+        let plan = try #require(try BuildPlan.make(ArchitectureAnalyses(architecture)).localGateways.get().first)
         #expect(plan.routes.map(\.prefix.utf8.count) == plan.routes.map(\.prefix.utf8.count).sorted(by: >))
         #expect(Set(plan.routes.map(\.prefix)) == Set(Self.nastyPrefixes))
     }

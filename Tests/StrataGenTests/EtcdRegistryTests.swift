@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Yams
+import StrataModel
+import StrataAnalysis
 @testable import StrataGen
 
 /// The etcd registry output: member configurations, start script and key layout. (A real etcd cluster is
@@ -63,12 +65,28 @@ import Yams
         #expect(try Support.build(text: Support.spec(gateway: gateway, services: services, discovery: "mode mesh"), targets: [.registry]).isEmpty)
     }
 
-    @Test func shellValuesAreSingleQuoted() {
-        #expect(ShellScriptWriter.quote("a b") == "'a b'")
-        #expect(ShellScriptWriter.quote("it's $(x) `y` ${z}") == #"'it'\''s $(x) `y` ${z}'"#)
-        var w = ShellScriptWriter()
-        w.comment("x\n rm -rf /")
-        w.assign("v", "$HOME")
-        #expect(w.text == "# x\\n rm -rf /\nv='$HOME'\n")
+    /// The etcd emitter of a small spec with three members.
+    static func emitter(header: String, templates: TemplateSource) throws -> EtcdRegistryEmitter {
+        let architecture = try #require(Compiler.compile(text: Support.spec(gateway: "", services: "")).architecture)
+        let plan = BuildPlan.make(ArchitectureAnalyses(architecture))
+        return EtcdRegistryEmitter(architecture: architecture, members: plan.etcdMembers, instances: plan.instances, header: header, templates: templates)
+    }
+
+    @Test func shellValuesAreSingleQuoted() throws {
+        #expect(ShellText.quote("a b") == "'a b'")
+        #expect(ShellText.quote("it's $(x) `y` ${z}") == #"'it'\''s $(x) `y` ${z}'"#)
+        let nasty = try Self.emitter(header: "x\n rm -rf /", templates: .standard(overrideDirectory: nil))
+        let script = try nasty.startScript(nasty.clusters())
+        #expect(script.hasPrefix("#!/usr/bin/env bash\n# x\\n rm -rf /\n"))
+        #expect(script.contains("architecture='t'\n"))
+    }
+
+    /// `start.sh` comes from a template, so `--templates DIR` replaces it like any other.
+    @Test func startScriptTemplateCanBeOverridden() throws {
+        let override = TemplateSource(overrideDirectory: "/custom", embedded: EmbeddedTemplates.all) { path in
+            path == "/custom/" + EtcdRegistryEmitter.startScriptTemplate ? "#!/bin/sh\n# {{{header}}}\necho {{#members}}{{{.}}} {{/members}}\n" : nil
+        }
+        let emitter = try Self.emitter(header: "h", templates: override)
+        #expect(try emitter.startScript(emitter.clusters()) == "#!/bin/sh\n# h\necho 'etcd-1' 'etcd-2' 'etcd-3' \n")
     }
 }

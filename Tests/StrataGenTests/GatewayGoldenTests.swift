@@ -74,10 +74,12 @@ enum GatewayTestSupport {
 
     /// Runs a process to completion (killed after `timeout` seconds); returns its status and combined output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], in directory: String? = nil, timeout: Double = 60) throws -> (status: Int32, output: String) {
+    static func run(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+                    timeout: Double = 60) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("strata-gw-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

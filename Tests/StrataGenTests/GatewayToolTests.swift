@@ -1,6 +1,8 @@
 import Foundation
 import StrataModel
 import Testing
+import StrataTestSupport
+import Yams
 import StrataAnalysis
 import StrataDriver
 @testable import StrataGen
@@ -40,6 +42,42 @@ import Darwin
         if let nginx = Support.requireTool("nginx") { try Self.nginxValidates(artifacts, nginx: nginx) }
     }
 
+    /// The Envoy configurations the deployment targets deploy (compose's `envoy/*.yaml` and the
+    /// `envoy.yaml` of every Kubernetes ConfigMap), validated as Envoy reads them in a container: with
+    /// the secrets' environment variables set (Envoy refuses a JWT provider whose variable is unset).
+    @Test(arguments: try GatewayTestSupport.specs())
+    func envoyAcceptsEveryDeployedConfig(spec: String) throws {
+        guard let envoy = Support.requireTool("envoy") else { return }
+        let artifacts = try Support.build(spec, targets: [.k8s, .compose])
+        var configs = artifacts.filter { $0.path.hasPrefix("deploy/compose/envoy/") }
+            .map { ($0.path, String(decoding: $0.contents, as: UTF8.self)) }
+        for artifact in artifacts where artifact.path.hasPrefix("deploy/k8s/") {
+            for case let object as [String: Any] in try Yams.load_all(yaml: String(decoding: artifact.contents, as: UTF8.self)) {
+                guard object["kind"] as? String == "ConfigMap", let text = (object["data"] as? [String: Any])?["envoy.yaml"] as? String else { continue }
+                configs.append(("\(artifact.path) ConfigMap \((object["metadata"] as? [String: Any])?["name"] ?? "")", text))
+            }
+        }
+        let gateways = try #require(Compiler.compile(path: repositoryRoot.appendingPathComponent(spec).path).architecture).gateways
+        #expect(configs.count >= 2 * gateways.count, "\(spec): \(configs.map(\.0))")
+        try Self.envoyValidates(configs, envoy: envoy, environment: Self.deployedSecrets)
+    }
+
+    /// Values for the secrets a deployed gateway reads from its environment.
+    static let deployedSecrets = [RuntimeContract.GatewayEnvironment.jwks: DevCredentials.jwks(),
+                                  RuntimeContract.GatewayEnvironment.apiKey: "a-deployed-key"]
+
+    /// `envoy --mode validate` on each configuration text.
+    static func envoyValidates(_ configs: [(name: String, text: String)], envoy: String, environment: [String: String]) throws {
+        let dir = try Support.temporaryDirectory("envoy-deployed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (index, config) in configs.enumerated() {
+            let file = dir.appendingPathComponent("\(index).yaml")
+            try Data(config.text.utf8).write(to: file)
+            let result = try Support.run(envoy, ["--mode", "validate", "-c", file.path], environment: environment, timeout: 120)
+            #expect(result.status == 0 && result.output.contains("OK"), "envoy rejects \(config.name):\n\(result.output.suffix(2000))")
+        }
+    }
+
     static func envoyValidates(_ artifacts: [Artifact], envoy: String) throws {
         let dir = try Support.temporaryDirectory("envoy")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -68,20 +106,46 @@ import Darwin
 
     // MARK: Running
 
+    /// A local proxy's plan and its ports.
+    struct LocalProxy {
+        let plan: GatewayPlan
+        let port: Int
+        let adminPort: Int
+
+        var envoy: String {
+            get throws {
+                try EnvoyConfigEmitter(plan: plan, deployment: .local(port: port, adminPort: adminPort, stem: plan.stem), header: "test").text()
+            }
+        }
+        var nginx: String {
+            get throws { try NginxConfigEmitter(plan: plan, port: port, adminPort: adminPort, header: "test").text() }
+        }
+
+        /// The Envoy configuration as the deployment targets render it (secrets from the environment, a health
+        /// listener), on this proxy's loopback ports.
+        func deployedEnvoy(healthPort: Int) throws -> String {
+            let deployment = EnvoyDeployment(
+                purpose: "for a test", listener: SocketAddress("127.0.0.1", port), admin: SocketAddress("127.0.0.1", adminPort),
+                healthListener: SocketAddress("127.0.0.1", healthPort), credentials: .environment, upstreamsNote: "upstreams nowhere", runNote: nil)
+            return try EnvoyConfigEmitter(plan: plan, deployment: deployment, header: "test").text()
+        }
+    }
+
     /// The nasty spec's gateway for set `a`, moved to free ports (listener, admin, upstreams nobody listens on),
     /// so it can run beside anything else on this machine.
-    static func relocatedNastyPlan() throws -> GatewayPlan {
+    static func relocatedNastyPlan(rateLimitPerSecond: Double? = nil, auth: AuthMode? = nil) throws -> LocalProxy {
         let compilation = Compiler.compile(text: EnvoyConfigTests.nastySpec)
         let architecture = try #require(compilation.architecture)
-        let plan = try #require(try GatewayPlanner.plans(ArchitectureAnalyses(architecture)).first)
+        let plan = try #require(try BuildPlan.make(ArchitectureAnalyses(architecture)).localGateways.get().first)
         let upstreams = plan.upstreams.map { upstream in
-            UpstreamPlan(service: upstream.service,
+            UpstreamPlan(cluster: upstream.cluster, services: upstream.services,
                          tiers: upstream.tiers.map { $0.map { UpstreamEndpoint(instance: $0.instance, host: $0.host, port: freePort()) } },
                          hashHeader: upstream.hashHeader)
         }
-        return GatewayPlan(architecture: plan.architecture, description: plan.description, gateway: plan.gateway, set: plan.set,
-                           port: freePort(), adminPort: freePort(), routes: plan.routes, upstreams: upstreams,
-                           auth: plan.auth, rateLimitPerSecond: nil)
+        let relocated = GatewayPlan(architecture: plan.architecture, description: plan.description, gateway: plan.gateway, set: plan.set,
+                                    routes: plan.routes, upstreams: upstreams, resolution: plan.resolution,
+                                    auth: auth ?? plan.auth, rateLimitPerSecond: rateLimitPerSecond)
+        return LocalProxy(plan: relocated, port: freePort(), adminPort: freePort())
     }
 
     /// Requests through a running proxy: each prefix (in every form a client may send) reaches its route, which
@@ -109,9 +173,40 @@ import Darwin
         let dir = try Support.temporaryDirectory("envoy-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("g.yaml")
-        try Data(try EnvoyConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+        try Data(try plan.envoy.utf8).write(to: config)
         try Self.running(envoy, ["-c", config.path, "--disable-hot-restart", "-l", "warning"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
             try Self.probe(port: plan.port, routed: 503, curl: curl)
+        }
+    }
+
+    /// The deployed rendering's secrets come from the environment: a token signed by a key of the JWKS in
+    /// `STRATA_GATEWAY_JWKS` passes, none gets 401; `x-api-key` must equal `STRATA_GATEWAY_API_KEY`; the health
+    /// listener answers `/ready`.
+    @Test func deployedEnvoyReadsItsSecretsFromTheEnvironment() throws {
+        guard let envoy = Support.requireTool("envoy"), let curl = Support.requireTool("curl") else { return }
+        let dir = try Support.temporaryDirectory("envoy-deployed-run")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func status(_ port: Int, _ headers: [String]) throws -> String {
+            let path = EnvoyConfigEmitter.wirePrefixes(EnvoyConfigTests.nastyPrefixes[0])[0] + "/1"
+            return try Support.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--globoff", "--path-as-is", "--max-time", "10"]
+                                   + headers.flatMap { ["-H", $0] } + ["http://127.0.0.1:\(port)\(path)"]).output
+        }
+        func check(_ port: Int, _ auth: AuthMode) throws {
+            let good = auth == .jwt ? "Authorization: Bearer " + DevCredentials.jwtToken : "x-api-key: a-deployed-key"
+            let bad = auth == .jwt ? "Authorization: Bearer x.y.z" : "x-api-key: " + DevCredentials.apiKey
+            #expect(try status(port, [good]) == "503", "\(auth)")  // routed: no upstream listens
+            #expect(try status(port, [bad]) == "401", "\(auth)")
+            #expect(try status(port, []) == "401", "\(auth)")
+        }
+        for auth in [AuthMode.jwt, .apiKey] {
+            let proxy = try Self.relocatedNastyPlan(auth: auth)
+            let health = Self.freePort()
+            let config = dir.appendingPathComponent("\(auth.rawValue).yaml")
+            try Data(try proxy.deployedEnvoy(healthPort: health).utf8).write(to: config)
+            try Self.running(envoy, ["-c", config.path, "--disable-hot-restart", "-l", "warning"], environment: Self.deployedSecrets,
+                             ready: "http://127.0.0.1:\(health)\(EnvoyDeployment.readyPath)", curl: curl) {
+                try check(proxy.port, auth)
+            }
         }
     }
 
@@ -121,7 +216,7 @@ import Darwin
         let dir = try Support.temporaryDirectory("nginx-run")
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = dir.appendingPathComponent("g.conf")
-        try Data(try NginxConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+        try Data(try plan.nginx.utf8).write(to: config)
         try Self.running(nginx, ["-p", dir.path, "-c", config.path, "-e", "stderr"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
             try Self.probe(port: plan.port, routed: 502, curl: curl)
         }
@@ -143,23 +238,18 @@ import Darwin
             #expect(codes.filter { $0 == "429" }.count >= 20, "\(codes)")
             #expect(codes.contains { $0 == routed }, "\(codes)")
         }
-        func limited(_ plan: GatewayPlan) -> GatewayPlan {
-            GatewayPlan(architecture: plan.architecture, description: plan.description, gateway: plan.gateway, set: plan.set,
-                        port: plan.port, adminPort: plan.adminPort, routes: plan.routes, upstreams: plan.upstreams,
-                        auth: plan.auth, rateLimitPerSecond: 10)
-        }
         if let envoy = Support.requireTool("envoy") {
-            let plan = limited(try Self.relocatedNastyPlan())
+            let plan = try Self.relocatedNastyPlan(rateLimitPerSecond: 10)
             let config = dir.appendingPathComponent("g.yaml")
-            try Data(try EnvoyConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+            try Data(try plan.envoy.utf8).write(to: config)
             try Self.running(envoy, ["-c", config.path, "--disable-hot-restart", "-l", "warning"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
                 try burst(plan.port, routed: "503")
             }
         }
         if let nginx = Support.requireTool("nginx") {
-            let plan = limited(try Self.relocatedNastyPlan())
+            let plan = try Self.relocatedNastyPlan(rateLimitPerSecond: 10)
             let config = dir.appendingPathComponent("g.conf")
-            try Data(try NginxConfigEmitter(plan: plan, header: "test").text().utf8).write(to: config)
+            try Data(try plan.nginx.utf8).write(to: config)
             try Self.running(nginx, ["-p", dir.path, "-c", config.path, "-e", "stderr"], ready: "http://127.0.0.1:\(plan.adminPort)/ready", curl: curl) {
                 try burst(plan.port, routed: "502")
             }
@@ -167,10 +257,12 @@ import Darwin
     }
 
     /// Runs `body` while the process runs (once `ready` answers 200), then stops the process.
-    static func running(_ executable: String, _ arguments: [String], ready: String, curl: String, _ body: () throws -> Void) throws {
+    static func running(_ executable: String, _ arguments: [String], environment: [String: String] = [:], ready: String, curl: String,
+                        _ body: () throws -> Void) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("strata-gw-run-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }

@@ -12,7 +12,7 @@ import Testing
     func plan(scratchPath: String? = nil, release: Bool = false, work: URL = URL(fileURLWithPath: "/nonexistent/up")) throws -> UpPlan {
         let checked = try Pipeline.check(path: Self.specPath)
         let analyses = try #require(checked.analyses)
-        return try LocalRun.plan(analyses, work: work, proxy: .spec, scratchPath: scratchPath, release: release)
+        return LocalRun.plan(analyses, work: work, proxy: .spec, scratchPath: scratchPath, release: release)
     }
 
     /// The work folder does not even exist: the plan comes from the emitters, not from their files.
@@ -35,7 +35,7 @@ import Testing
         let checked = try Pipeline.check(path: Self.specPath)
         let artifacts = try BuildPipeline(targets: [.registry]).artifacts(for: checked, specPath: Self.specPath)
         let configs = artifacts.map(\.path).filter { $0.hasSuffix(".conf.yaml") }.sorted()
-        #expect(try plan().registryMembers.map(\.configFile).sorted() == configs)
+        #expect(try plan().build.etcdMembers.map(\.configFile).sorted() == configs)
     }
 
     @Test func executablesComeFromTheDebugBuildByDefault() throws {

@@ -15,14 +15,15 @@ struct ComposeGenerator: Generator {
     static let fileName = "docker-compose.yaml"
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        let plan = DeploymentPlan(input.analyses)
+        let plan = input.plan.deployment
+        let routes = try input.plan.gatewayRoutes.get()
         let compose = ComposeFile(plan: plan)
         var artifacts = [Artifact(path: "\(ComposeGenerator.root)/\(ComposeGenerator.fileName)",
                                   contents: YAMLWriter.file(header: input.header, documents: [compose.document()]))]
         for gateway in plan.gateways {
-            let config = compose.proxyConfig(gateway).document()
-            artifacts.append(Artifact(path: "\(ComposeGenerator.root)/\(ComposeFile.envoyConfigPath(gateway))",
-                                      contents: YAMLWriter.file(header: input.header, documents: [config])))
+            let config = try plan.envoyConfig(gateway, routes: routes, addressing: compose.addressing,
+                                              deployment: ComposeFile.envoyDeployment, header: input.header)
+            artifacts.append(Artifact(path: "\(ComposeGenerator.root)/\(ComposeFile.envoyConfigPath(gateway))", contents: config))
         }
         return artifacts
     }
@@ -65,117 +66,140 @@ struct ComposeFile {
         return instances.map { Member(name: RuntimeContract.instanceName($0, in: architecture), hostPort: ports.etcdPorts(member: $0.index).client) }
     }
 
-    /// A gateway's proxy addresses every instance container of its upstreams.
-    func proxyConfig(_ g: GatewayWorkload) -> GatewayProxyConfig {
-        GatewayProxyConfig(plan: plan, gateway: g, hosts: { w in
-            members(w).map { GatewayProxyConfig.Host(address: $0.name, port: RuntimeContract.containerPort) }
-        }, adminAddress: "0.0.0.0")
+    /// A gateway's proxy addresses every instance container of its upstreams by name.
+    var addressing: WorkloadAddressing {
+        WorkloadAddressing(plan: plan) { w in
+            members(w).map { UpstreamEndpoint(instance: $0.name, host: $0.name, port: RuntimeContract.containerPort) }
+        }
     }
 
+    /// Where a gateway's Envoy listens in its container: every port on all interfaces (compose
+    /// publishes the listener and admin ports on 127.0.0.1 only); secrets from the environment.
+    static let envoyDeployment = EnvoyDeployment(
+        purpose: "for docker compose",
+        listener: SocketAddress("0.0.0.0", GatewayContainer.listenerPort), admin: SocketAddress("0.0.0.0", GatewayContainer.adminPort),
+        healthListener: SocketAddress("0.0.0.0", GatewayContainer.healthPort), credentials: .environment,
+        upstreamsNote: "upstreams by container name (STRICT_DNS)",
+        runNote: "docker-compose.yaml mounts it at \(GatewayContainer.configPath) and publishes the listener and admin ports on 127.0.0.1.")
+
+    /// The whole file: the registry's members, every service instance, then the gateways.
     func document() -> YAMLValue {
         var services: [YAMLPair] = []
         var volumes: [YAMLPair] = []
         for r in plan.registries {
             let members = self.members(r)
-            let cluster = members.map { "\($0.name)=http://\($0.name):\(RuntimeContract.etcdPeerPort)" }.joined(separator: ",")
             for m in members {
-                let volume = "\(m.name)-data"
-                volumes.append(YAMLPair(key: volume, value: .emptyMap))
-                services.append(YAMLPair(key: m.name, value: [
-                    "image": .string(DeploymentDefaults.etcdImage),
-                    "command": .strings([
-                        "/usr/local/bin/etcd",
-                        "--name=\(m.name)",
-                        "--data-dir=/var/lib/etcd/data",
-                        "--listen-client-urls=http://0.0.0.0:\(RuntimeContract.etcdClientPort)",
-                        "--advertise-client-urls=http://\(m.name):\(RuntimeContract.etcdClientPort)",
-                        "--listen-peer-urls=http://0.0.0.0:\(RuntimeContract.etcdPeerPort)",
-                        "--initial-advertise-peer-urls=http://\(m.name):\(RuntimeContract.etcdPeerPort)",
-                        "--initial-cluster=\(cluster)",
-                        "--initial-cluster-state=new",
-                        "--initial-cluster-token=\(architecture.name)-\(r.name)",
-                    ].map(ComposeFile.literal)),
-                    "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.etcdClientPort)")] },
-                    "volumes": [.string("\(volume):/var/lib/etcd")],
-                    "healthcheck": healthcheck(["/usr/local/bin/etcdctl", "--endpoints=http://127.0.0.1:\(RuntimeContract.etcdClientPort)",
-                                                "endpoint", "health"]),
-                    "read_only": true,
-                    "cap_drop": ["ALL"],
-                    "security_opt": ["no-new-privileges:true"],
-                    "restart": "unless-stopped",
-                ]))
+                volumes.append(YAMLPair(key: "\(m.name)-data", value: .emptyMap))
+                services.append(YAMLPair(key: m.name, value: etcdContainer(m, of: r, cluster: members)))
             }
         }
         for w in plan.workloads {
             let registry = plan.registry(for: w.scope).map(members) ?? []
-            let endpoints = registry.map { "http://\($0.name):\(RuntimeContract.etcdClientPort)" }.joined(separator: ",")
-            for m in members(w) {
-                var environment: [(String, YAMLValue?)] = [
-                    (RuntimeContract.Environment.architecture, .string(architecture.name)),
-                    (RuntimeContract.Environment.service, plan.serviceVariable(w).map(YAMLValue.string)),
-                    (RuntimeContract.Environment.set, plan.setName(w.scope).map(YAMLValue.string)),
-                    (RuntimeContract.Environment.instance, .string(m.name)),
-                    (RuntimeContract.Environment.host, "0.0.0.0"),
-                    (RuntimeContract.Environment.advertiseHost, .string(m.name)),
-                    (RuntimeContract.Environment.port, .string(String(RuntimeContract.containerPort))),
-                ]
-                if !registry.isEmpty { environment.append((RuntimeContract.Environment.etcdEndpoints, .string(endpoints))) }
-                services.append(YAMLPair(key: m.name, value: [
-                    "image": .string(ComposeFile.literal(DeploymentDefaults.serviceImage(w, architecture: architecture))),
-                    "environment": .map(environment.map { ($0.0, $0.1.map(ComposeFile.literal)) }),
-                    "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.containerPort)")] },
-                    "healthcheck": healthcheck(ComposeFile.httpCheck(port: RuntimeContract.containerPort, path: RuntimeContract.healthPath)),
-                    "depends_on": registry.isEmpty ? nil : .map(registry.map { YAMLPair(key: $0.name, value: ["condition": "service_healthy"]) }),
-                    "read_only": true,
-                    "tmpfs": ["/tmp"],
-                    "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
-                    "cap_drop": ["ALL"],
-                    "security_opt": ["no-new-privileges:true"],
-                    "restart": "unless-stopped",
-                ]))
-            }
+            for m in members(w) { services.append(YAMLPair(key: m.name, value: serviceContainer(m, of: w, registry: registry))) }
         }
-        for g in plan.gateways {
-            let set = g.scope.setIndex ?? 0
-            var environment: [(String, YAMLValue?)] = []
-            switch g.gateway.auth?.value ?? .none {
-            case .jwt:
-                environment.append((GatewayProxyConfig.jwksVariable, .string(ComposeFile.required(
-                    GatewayProxyConfig.jwksVariable, "the JSON Web Key Set of your token issuer (docs/deploy.md)"))))
-            case .apiKey:
-                environment.append((GatewayProxyConfig.apiKeyVariable, .string(ComposeFile.required(
-                    GatewayProxyConfig.apiKeyVariable, "the key clients send in \(GatewayProxyConfig.apiKeyHeader) (docs/deploy.md)"))))
-            case .none: break
-            }
-            // Start after the instances it prefers; failover targets may come later.
-            var upstreams: [String] = []
-            for route in g.gateway.routes {
-                for w in plan.upstreams(of: g, service: route.service).first ?? [] {
-                    for m in members(w) where !upstreams.contains(m.name) { upstreams.append(m.name) }
-                }
-            }
-            let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayProxyConfig.listenerPort),
-                              (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayProxyConfig.adminPort)]
-            services.append(YAMLPair(key: g.name, value: [
-                "image": .string(DeploymentDefaults.envoyImage),
-                "entrypoint": ["envoy"],
-                "command": ["--config-path", "/etc/envoy/envoy.yaml", "--concurrency", "1"],
-                "environment": environment.isEmpty ? nil : .map(environment),
-                "volumes": [.string("./\(ComposeFile.envoyConfigPath(g)):/etc/envoy/envoy.yaml:ro")],
-                "ports": .list(published.compactMap { host, container in host.map { .string("127.0.0.1:\($0):\(container)") } }),
-                "healthcheck": healthcheck(ComposeFile.httpCheck(port: GatewayProxyConfig.healthPort, path: GatewayProxyConfig.healthPath)),
-                "depends_on": upstreams.isEmpty ? nil : .strings(upstreams),
-                "read_only": true,
-                "tmpfs": ["/tmp"],
-                "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
-                "cap_drop": ["ALL"],
-                "security_opt": ["no-new-privileges:true"],
-                "restart": "unless-stopped",
-            ]))
-        }
+        for g in plan.gateways { services.append(YAMLPair(key: g.name, value: gatewayContainer(g))) }
         return [
             "services": .map(services),
             "volumes": volumes.isEmpty ? nil : .map(volumes),
+        ]
+    }
+
+    /// One etcd member of a registry cluster, its data on a named volume.
+    func etcdContainer(_ m: Member, of r: RegistryWorkload, cluster: [Member]) -> YAMLValue {
+        let peers = cluster.map { "\($0.name)=http://\($0.name):\(RuntimeContract.etcdPeerPort)" }.joined(separator: ",")
+        return [
+            "image": .string(DeploymentDefaults.etcdImage),
+            "command": .strings([
+                "/usr/local/bin/etcd",
+                "--name=\(m.name)",
+                "--data-dir=/var/lib/etcd/data",
+                "--listen-client-urls=http://0.0.0.0:\(RuntimeContract.etcdClientPort)",
+                "--advertise-client-urls=http://\(m.name):\(RuntimeContract.etcdClientPort)",
+                "--listen-peer-urls=http://0.0.0.0:\(RuntimeContract.etcdPeerPort)",
+                "--initial-advertise-peer-urls=http://\(m.name):\(RuntimeContract.etcdPeerPort)",
+                "--initial-cluster=\(peers)",
+                "--initial-cluster-state=new",
+                "--initial-cluster-token=\(architecture.name)-\(r.name)",
+            ].map(ComposeFile.literal)),
+            "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.etcdClientPort)")] },
+            "volumes": [.string("\(m.name)-data:/var/lib/etcd")],
+            "healthcheck": healthcheck(["/usr/local/bin/etcdctl", "--endpoints=http://127.0.0.1:\(RuntimeContract.etcdClientPort)",
+                                        "endpoint", "health"]),
+            "read_only": true,
+            "cap_drop": ["ALL"],
+            "security_opt": ["no-new-privileges:true"],
+            "restart": "unless-stopped",
+        ]
+    }
+
+    /// One instance of a workload, with the runtime contract's environment; it starts once its registry is healthy.
+    func serviceContainer(_ m: Member, of w: AppWorkload, registry: [Member]) -> YAMLValue {
+        typealias Env = RuntimeContract.Environment
+        var environment: [(String, YAMLValue?)] = [
+            (Env.architecture, .string(architecture.name)),
+            (Env.service, plan.serviceVariable(w).map(YAMLValue.string)),
+            (Env.set, plan.setName(w.scope).map(YAMLValue.string)),
+            (Env.instance, .string(m.name)),
+            (Env.host, "0.0.0.0"),
+            (Env.advertiseHost, .string(m.name)),
+            (Env.port, .string(String(RuntimeContract.containerPort))),
+        ]
+        if !registry.isEmpty {
+            let endpoints = registry.map { "http://\($0.name):\(RuntimeContract.etcdClientPort)" }.joined(separator: ",")
+            environment.append((Env.etcdEndpoints, .string(endpoints)))
+        }
+        return [
+            "image": .string(ComposeFile.literal(DeploymentDefaults.serviceImage(w, architecture: architecture))),
+            "environment": .map(environment.map { ($0.0, $0.1.map(ComposeFile.literal)) }),
+            "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.containerPort)")] },
+            "healthcheck": healthcheck(ComposeFile.httpCheck(port: RuntimeContract.containerPort, path: RuntimeContract.healthPath)),
+            "depends_on": registry.isEmpty ? nil : .map(registry.map { YAMLPair(key: $0.name, value: ["condition": "service_healthy"]) }),
+            "read_only": true,
+            "tmpfs": ["/tmp"],
+            "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
+            "cap_drop": ["ALL"],
+            "security_opt": ["no-new-privileges:true"],
+            "restart": "unless-stopped",
+        ]
+    }
+
+    /// One gateway proxy: Envoy with its generated config, its secrets required from the environment,
+    /// started after the instances it prefers (failover targets may come later).
+    func gatewayContainer(_ g: GatewayWorkload) -> YAMLValue {
+        let set = g.scope.setIndex ?? 0
+        var environment: [(String, YAMLValue?)] = []
+        switch g.gateway.auth?.value ?? .none {
+        case .jwt:
+            environment.append((RuntimeContract.GatewayEnvironment.jwks, .string(ComposeFile.required(
+                RuntimeContract.GatewayEnvironment.jwks, "the JSON Web Key Set of your token issuer (docs/deploy.md)"))))
+        case .apiKey:
+            environment.append((RuntimeContract.GatewayEnvironment.apiKey, .string(ComposeFile.required(
+                RuntimeContract.GatewayEnvironment.apiKey, "the key clients send in \(DevCredentials.apiKeyHeader) (docs/deploy.md)"))))
+        case .none: break
+        }
+        var upstreams: [String] = []
+        for route in g.gateway.routes {
+            for w in plan.upstreams(from: g.scope, service: route.service).first ?? [] {
+                for m in members(w) where !upstreams.contains(m.name) { upstreams.append(m.name) }
+            }
+        }
+        let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayContainer.listenerPort),
+                          (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayContainer.adminPort)]
+        return [
+            "image": .string(DeploymentDefaults.envoyImage),
+            "entrypoint": ["envoy"],
+            "command": ["--config-path", .string(GatewayContainer.configPath), "--concurrency", "1"],
+            "environment": environment.isEmpty ? nil : .map(environment),
+            "volumes": [.string("./\(ComposeFile.envoyConfigPath(g)):\(GatewayContainer.configPath):ro")],
+            "ports": .list(published.compactMap { host, container in host.map { .string("127.0.0.1:\($0):\(container)") } }),
+            "healthcheck": healthcheck(ComposeFile.httpCheck(port: GatewayContainer.healthPort, path: EnvoyDeployment.readyPath)),
+            "depends_on": upstreams.isEmpty ? nil : .strings(upstreams),
+            "read_only": true,
+            "tmpfs": ["/tmp"],
+            "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
+            "cap_drop": ["ALL"],
+            "security_opt": ["no-new-privileges:true"],
+            "restart": "unless-stopped",
         ]
     }
 

@@ -188,27 +188,16 @@ struct DeploymentPlan: Sendable {
         (workloadIndices[service] ?? []).map { workloads[$0] }
     }
 
-    /// Where a gateway sends a route's traffic, in priority order: its own set's workload first,
-    /// then (with `failover nearest`) the other sets' nearest first; a shared gateway or a shared
-    /// service has a single priority.
-    func upstreams(of gateway: GatewayWorkload, service: String) -> [[AppWorkload]] {
+    /// Where a gateway proxy of `scope` sends a route's traffic, in priority order: its own set's
+    /// workload first, then (with `failover nearest`) the other sets' nearest first; a shared
+    /// gateway or a shared service has a single priority.
+    func upstreams(from scope: DeploymentScope, service: String) -> [[AppWorkload]] {
         let targets = workloads(serving: service)
-        guard case .set(let own) = gateway.scope, targets.allSatisfy({ $0.scope != .shared }) else {
+        guard case .set(let own) = scope, targets.allSatisfy({ $0.scope != .shared }) else {
             return targets.isEmpty ? [] : [targets]
         }
-        return ([own] + failoverOrder(from: own)).compactMap { set in
+        return ([own] + SetFailover.order(from: own, in: architecture)).compactMap { set in
             targets.first { $0.scope == .set(set) }.map { [$0] }
-        }
-    }
-
-    /// The other sets a set's traffic fails over to, nearest first (none with `failover none`).
-    func failoverOrder(from set: Int) -> [Int] {
-        guard architecture.striping.failover == .nearest else { return [] }
-        let topology = architecture.topology
-        let home = architecture.sets[set].domain
-        return architecture.sets.indices.filter { $0 != set }.sorted { a, b in
-            let ra = topology.rtt(home, architecture.sets[a].domain), rb = topology.rtt(home, architecture.sets[b].domain)
-            return ra != rb ? ra < rb : a < b
         }
     }
 

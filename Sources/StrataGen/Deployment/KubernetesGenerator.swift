@@ -19,8 +19,7 @@ struct KubernetesGenerator: Generator {
     }
 
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        let plan = DeploymentPlan(input.analyses)
-        let files = try KubernetesGenerator.files(plan, header: input.header)
+        let files = try KubernetesGenerator.files(input.plan.deployment, routes: try input.plan.gatewayRoutes.get(), header: input.header)
         try KubernetesGenerator.checkUniqueNames(files)
         var artifacts: [Artifact] = []
         for file in files {
@@ -30,8 +29,8 @@ struct KubernetesGenerator: Generator {
     }
 
     /// Every file of the tree, kustomizations included, in a stable order.
-    static func files(_ plan: DeploymentPlan, header: String) throws -> [File] {
-        let manifests = KubernetesManifests(plan: plan, header: header)
+    static func files(_ plan: DeploymentPlan, routes: [String: [RoutePlan]], header: String) throws -> [File] {
+        let manifests = KubernetesManifests(plan: plan, routes: routes, header: header)
         let architecture = plan.architecture
 
         /// The component files of one scope: registry first, then stores, services and gateways.

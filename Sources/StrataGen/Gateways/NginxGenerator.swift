@@ -8,16 +8,25 @@ import StrataModel
 struct NginxGenerator: Generator {
     var target: BuildTarget { .nginx }
 
+    /// Where the configurations go, relative to the output folder.
+    static let folder = "gateway/nginx"
+
     func generate(_ input: GenerationInput) throws -> [Artifact] {
-        try GatewayPlanner.plans(input.analyses).map { plan in
-            Artifact(path: "gateway/nginx/\(plan.stem).conf", contents: try NginxConfigEmitter(plan: plan, header: input.header).text())
+        try zip(input.plan.gateways, input.plan.localGateways.get()).map { proxy, plan in
+            Artifact(path: proxy.nginxConfig,
+                     contents: try NginxConfigEmitter(plan: plan, port: proxy.port, adminPort: proxy.adminPort, header: input.header).text())
         }
     }
 }
 
-/// Renders one ``GatewayPlan`` as an nginx configuration.
+/// Renders one ``GatewayPlan`` as an nginx configuration for a local run (listener and status
+/// server on loopback).
 struct NginxConfigEmitter {
     let plan: GatewayPlan
+    /// Listener port.
+    let port: Int
+    /// Status server port (`/ready`, `/status`).
+    let adminPort: Int
     let header: String
 
     /// Passive health: one failure marks a server down for this long.
@@ -25,13 +34,16 @@ struct NginxConfigEmitter {
     static let logFormat = "$remote_addr [$time_local] \"$request\" $status upstream=$upstream_addr "
         + "upstream_status=$upstream_status request_time=$request_time"
 
+    var host: String { LoopbackAddressing.host }
+
     func text() throws -> String {
         var w = NginxConfigWriter()
         w.comment(header)
         if let description = plan.description { w.comment("\(plan.architecture): \(description)") }
         w.comment(
-                  "nginx gateway `\(plan.gateway)` of architecture `\(plan.architecture)`, set `\(plan.set)`, for local runs:",
-                  "listener 127.0.0.1:\(plan.port), status 127.0.0.1:\(plan.adminPort) (/ready, /status), upstreams on loopback.",
+                  "nginx gateway `\(plan.gateway)` of architecture `\(plan.architecture)`, "
+                    + (plan.set.map { "set `\($0)`" } ?? "shared by every set") + ", for local runs:",
+                  "listener \(host):\(port), status \(host):\(adminPort) (/ready, /status), upstreams on loopback.",
                   "Run as any user: nginx -p SCRATCH_DIR -c \(plan.stem).conf -e stderr   (check only: add -t)",
                   "pid, logs and temporary files are written under SCRATCH_DIR.",
                   "nginx has no active health checks: a server that fails once is skipped for \(Self.failTimeout) (passive).")
@@ -95,7 +107,7 @@ struct NginxConfigEmitter {
         w.blank()
         w.block("server") { status in
             status.comment("Status: readiness and connection counters; never proxied, never authenticated.")
-            status.directive("listen", .word("\(GatewayPlanner.host):\(plan.adminPort)"))
+            status.directive("listen", .word("\(host):\(adminPort)"))
             status.block("location", "=", "/ready") { $0.directive("return", "200", .quoted("ready\n")) }
             status.block("location", "=", "/status") { $0.directive("stub_status") }
             status.block("location", "/") { $0.directive("return", "404") }
@@ -108,7 +120,7 @@ struct NginxConfigEmitter {
     func upstream(_ upstream: UpstreamPlan, into w: inout NginxConfigWriter) throws {
         let hash = try upstream.hashHeader.map(Self.headerVariable)
         let tiers = upstream.tiers
-        w.block("upstream", .word(upstream.service)) { u in
+        w.block("upstream", .word(upstream.cluster)) { u in
             if let hash {
                 u.comment("stateful: requests with the same `\(upstream.hashHeader ?? "")` reach the same instance")
                 u.directive("hash", .word(hash), "consistent")
@@ -125,8 +137,8 @@ struct NginxConfigEmitter {
         }
         if let hash, !upstream.failover.isEmpty {
             w.blank()
-            w.block("upstream", .word(Self.failoverName(upstream.service))) { u in
-                u.comment("the other sets of `\(upstream.service)`, used when none of this set's instances can be reached")
+            w.block("upstream", .word(Self.failoverName(upstream.cluster))) { u in
+                u.comment("the other sets of `\(upstream.cluster)`, used when none of this set's instances can be reached")
                 u.directive("hash", .word(hash), "consistent")
                 for endpoint in upstream.failover {
                     u.directive("server", .word("\(endpoint.host):\(endpoint.port)"), "max_fails=1", .word("fail_timeout=\(Self.failTimeout)"))
@@ -137,7 +149,7 @@ struct NginxConfigEmitter {
     }
 
     func server(_ s: inout NginxConfigWriter) {
-        s.directive("listen", .word("\(GatewayPlanner.host):\(plan.port)"))
+        s.directive("listen", .word("\(host):\(port)"))
         if plan.rateLimitPerSecond != nil {
             s.directive("limit_req", "zone=strata_rate_limit", .word("burst=\(NginxRate(perSecond: plan.rateLimitPerSecond!).burst)"), "nodelay")
         }
@@ -150,13 +162,13 @@ struct NginxConfigEmitter {
         s.directive("proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for")
         s.directive("proxy_set_header", "X-Request-Id", "$request_id")
         for (index, route) in plan.routes.enumerated() {
-            let upstream = plan.upstreams.first { $0.service == route.service }
+            let upstream = plan.upstream(for: route)
             let failover = upstream.flatMap { $0.hashHeader != nil && !$0.failover.isEmpty ? "@failover_\(index)" : nil }
             s.blank()
             s.comment("route \(route.prefix) -> \(route.service)" + (route.timeoutMilliseconds.map { ", timeout \(Self.duration($0)) per attempt" } ?? "")
                       + retryNote(route.retry))
             s.block("location", "^~", .quoted(route.prefix)) { l in
-                proxy(route, upstream: route.service, into: &l)
+                proxy(route, upstream: upstream?.cluster ?? route.service, into: &l)
                 if let failover { l.directive("error_page", "502", "503", "504", "=", .word(failover)) }
             }
             if let failover {
@@ -165,7 +177,7 @@ struct NginxConfigEmitter {
                         l.comment("only when no connection to this set was made: the request was never processed")
                         l.block("if", "($upstream_connect_time", "!~", .quoted("^[-, :]*$") , .word(")")) { $0.directive("return", "502") }
                     }
-                    proxy(route, upstream: Self.failoverName(route.service), into: &l)
+                    proxy(route, upstream: Self.failoverName(upstream?.cluster ?? route.service), into: &l)
                 }
             }
         }

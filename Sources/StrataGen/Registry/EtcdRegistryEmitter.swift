@@ -10,24 +10,24 @@ import StrataModel
 ///
 /// A registry placed `per set` is one cluster per set (each set's services register in their own set's
 /// cluster); otherwise all replicas form one cluster shared by every set.
-public struct EtcdRegistryEmitter {
+struct EtcdRegistryEmitter {
     let architecture: Architecture
+    /// The members, from the build plan.
+    let members: [BuildPlan.EtcdMember]
+    /// Every service instance, for the key listing.
+    let instances: [BuildPlan.ServiceInstance]
     let header: String
+    let templates: TemplateSource
 
-    /// One etcd member.
-    struct Member {
-        /// `etcd-<n>`, or `etcd-<set>-<n>` for a registry placed per set.
-        let name: String
-        let clientURL: String
-        let peerURL: String
-    }
+    /// Where the registry's files go, relative to the output folder.
+    static let folder = "registry/etcd"
 
     /// The members that form one cluster.
     struct Cluster {
         /// The set whose cluster this is; nil for a cluster shared by every set.
         let set: String?
         let token: String
-        let members: [Member]
+        let members: [BuildPlan.EtcdMember]
 
         var initialCluster: String { members.map { "\($0.name)=\($0.peerURL)" }.joined(separator: ",") }
         var endpoints: String { members.map(\.clientURL).joined(separator: ",") }
@@ -37,43 +37,36 @@ public struct EtcdRegistryEmitter {
     static let defaultLeaseTTL = 10
 
     func artifacts() throws -> [Artifact] {
-        let clusters = try self.clusters()
+        guard !members.isEmpty else { throw GenerationError("the etcd registry has no placed member") }
+        let clusters = self.clusters()
         var artifacts: [Artifact] = []
         for cluster in clusters {
             for member in cluster.members {
-                artifacts.append(Artifact(path: "registry/etcd/\(member.name).conf.yaml", contents: try config(member, of: cluster)))
+                artifacts.append(Artifact(path: member.configFile, contents: config(member, of: cluster)))
             }
         }
-        artifacts.append(Artifact(path: "registry/etcd/start.sh", contents: startScript(clusters), executable: true))
-        artifacts.append(Artifact(path: "registry/etcd/layout.md", contents: try layout(clusters)))
+        artifacts.append(Artifact(path: "\(Self.folder)/start.sh", contents: try startScript(clusters), executable: true))
+        artifacts.append(Artifact(path: "\(Self.folder)/layout.md", contents: try layout(clusters)))
         return artifacts
     }
 
-    /// The clusters of the registry, in set order (or the one shared cluster).
-    func clusters() throws -> [Cluster] {
-        let instances = architecture.instances[ComponentID(.registry, "registry")] ?? []
-        guard !instances.isEmpty else { throw GenerationError("the etcd registry has no placed member") }
-        let ports = LocalPorts(architecture)
-        func member(_ instance: Instance, number n: Int) -> Member {
-            let (client, peer) = ports.etcdPorts(member: n)
-            let name = RuntimeContract.instanceName(instance, in: architecture)
-            let suffix = name.hasPrefix("registry-") ? String(name.dropFirst("registry-".count)) : name
-            return Member(name: "etcd-\(suffix)", clientURL: "http://\(GatewayPlanner.host):\(client)",
-                          peerURL: "http://\(GatewayPlanner.host):\(peer)")
-        }
-        let members = instances.enumerated().map { (instance: $0.element, member: member($0.element, number: $0.offset)) }
-        if architecture.discovery?.placement?.isStriped == true {
-            return architecture.sets.enumerated().compactMap { index, set in
-                let own = members.filter { $0.instance.set == index }.map(\.member)
-                return own.isEmpty ? nil : Cluster(set: set.name, token: "strata-\(architecture.name)-\(set.name)", members: own)
+    /// The clusters of the registry, in member order (set order for a registry placed per set).
+    func clusters() -> [Cluster] {
+        var clusters: [Cluster] = []
+        for member in members {
+            if let last = clusters.last, last.set == member.set {
+                clusters[clusters.count - 1] = Cluster(set: last.set, token: last.token, members: last.members + [member])
+            } else {
+                let token = "strata-\(architecture.name)" + (member.set.map { "-\($0)" } ?? "")
+                clusters.append(Cluster(set: member.set, token: token, members: [member]))
             }
         }
-        return [Cluster(set: nil, token: "strata-\(architecture.name)", members: members.map(\.member))]
+        return clusters
     }
 
     // MARK: Member configuration
 
-    func config(_ member: Member, of cluster: Cluster) throws -> String {
+    func config(_ member: BuildPlan.EtcdMember, of cluster: Cluster) -> String {
         let comments = [
             header,
             "etcd member `\(member.name)` of the registry of `\(architecture.name)`"
@@ -83,7 +76,7 @@ public struct EtcdRegistryEmitter {
         ]
         let document: YAMLValue = .object([
             "name": .string(member.name),
-            "data-dir": .string("\(member.name).etcd"),
+            "data-dir": .string(member.dataDirectory),
             "listen-client-urls": .string(member.clientURL),
             "advertise-client-urls": .string(member.clientURL),
             "listen-peer-urls": .string(member.peerURL),
@@ -106,98 +99,23 @@ public struct EtcdRegistryEmitter {
 
     // MARK: start.sh
 
-    func startScript(_ clusters: [Cluster]) -> String {
+    /// `start.sh` from its template (`registry/etcd/start.sh.mustache`), every value single-quoted for bash.
+    func startScript(_ clusters: [Cluster]) throws -> String {
         let members = clusters.flatMap(\.members)
-        var s = ShellScriptWriter()
-        s.line("#!/usr/bin/env bash")
-        s.comment(header,
-                  "Starts the local etcd registry of `\(architecture.name)`: \(members.count) member\(members.count == 1 ? "" : "s") on loopback.",
-                  "",
-                  "  start.sh [DATA_DIR]       start every member in the background and wait until each is healthy;",
-                  "                            data, logs (<member>.log) and pid files (<member>.pid) go to DATA_DIR",
-                  "                            (default: ${TMPDIR:-/tmp}/strata-\(architecture.name)-etcd)",
-                  "  start.sh stop [DATA_DIR]  stop the members started there",
-                  "",
-                  "STRATA_ETCD_START_TIMEOUT (seconds, default 30) bounds the wait.")
-        s.line("set -euo pipefail")
-        s.blank()
-        s.assign("architecture", architecture.name)
-        s.array("members", members.map(\.name))
-        s.array("clients", members.map(\.clientURL))
-        s.array("clusters", clusters.map { ($0.set.map { "set \($0)" } ?? "shared by every set") + ": " + "STRATA_ETCD_ENDPOINTS=" + $0.endpoints })
-        s.blank()
-        s.line(Self.startScriptBody)
-        return s.text
+        let quote = ShellText.quote
+        let endpoints = RuntimeContract.Environment.etcdEndpoints
+        return try TemplateRenderer(templates: templates).render(Self.startScriptTemplate, [
+            "header": CommentText.oneLine(header),
+            "architectureComment": CommentText.oneLine(architecture.name),
+            "memberCount": "\(members.count) member\(members.count == 1 ? "" : "s")",
+            "architecture": quote(architecture.name),
+            "members": members.map { quote($0.name) },
+            "clients": members.map { quote($0.clientURL) },
+            "clusters": clusters.map { quote(($0.set.map { "set \($0)" } ?? "shared by every set") + ": \(endpoints)=" + $0.endpoints) },
+        ])
     }
 
-    /// The fixed part of `start.sh`; it reads `architecture`, `members`, `clients` and `clusters`.
-    static let startScriptBody = #"""
-        here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-        command="start"
-        if [ "${1:-}" = "stop" ]; then command="stop"; shift; fi
-        data="${1:-${TMPDIR:-/tmp}/strata-$architecture-etcd}"
-
-        if [ "$command" = "stop" ]; then
-          stopping=()
-          for member in "${members[@]}"; do
-            if [ -f "$data/$member.pid" ]; then
-              pid="$(cat "$data/$member.pid")"
-              if kill "$pid" 2>/dev/null; then stopping+=("$pid"); fi
-              rm -f "$data/$member.pid"
-            fi
-          done
-          # Wait until each has exited (its ports are free again), at most 10 seconds, then force it.
-          for pid in "${stopping[@]+"${stopping[@]}"}"; do
-            for _ in $(seq 50); do
-              kill -0 "$pid" 2>/dev/null || break
-              sleep 0.2
-            done
-            kill -9 "$pid" 2>/dev/null || true
-          done
-          exit 0
-        fi
-
-        if ! command -v etcd >/dev/null 2>&1; then
-          echo "start.sh: etcd is not installed (Debian: apt-get install etcd-server etcd-client)" >&2
-          exit 1
-        fi
-        mkdir -p "$data"
-        for member in "${members[@]}"; do
-          if [ -f "$data/$member.pid" ] && kill -0 "$(cat "$data/$member.pid")" 2>/dev/null; then
-            echo "start.sh: $member is already running (pid $(cat "$data/$member.pid"))" >&2
-            continue
-          fi
-          (cd "$data" && exec etcd --config-file "$here/$member.conf.yaml") >"$data/$member.log" 2>&1 &
-          echo "$!" >"$data/$member.pid"
-        done
-
-        healthy() {
-          if command -v curl >/dev/null 2>&1; then
-            curl -fsS --max-time 2 "$1/health" 2>/dev/null | grep -q '"health":"true"'
-          else
-            ETCDCTL_API=3 etcdctl --endpoints="$1" --command-timeout=2s endpoint health >/dev/null 2>&1
-          fi
-        }
-
-        deadline=$((SECONDS + ${STRATA_ETCD_START_TIMEOUT:-30}))
-        for i in "${!members[@]}"; do
-          until healthy "${clients[$i]}"; do
-            if ! kill -0 "$(cat "$data/${members[$i]}.pid")" 2>/dev/null; then
-              echo "start.sh: ${members[$i]} exited; see $data/${members[$i]}.log" >&2
-              exit 1
-            fi
-            if [ "$SECONDS" -ge "$deadline" ]; then
-              echo "start.sh: ${members[$i]} is not healthy yet; see $data/${members[$i]}.log" >&2
-              exit 1
-            fi
-            sleep 0.2
-          done
-        done
-        echo "etcd registry of $architecture is up (data in $data)"
-        for cluster in "${clusters[@]}"; do
-          echo "  $cluster"
-        done
-        """#
+    static let startScriptTemplate = "registry/etcd/start.sh.mustache"
 
     // MARK: layout.md
 
@@ -239,7 +157,7 @@ public struct EtcdRegistryEmitter {
         md.blank()
         md.line("    /strata/<architecture>/<service>/<set>/<instance>")
         md.blank()
-        md.line("where `<set>` is `\(RegisteredInstance.sharedSetSegment)` for an instance shared by every set. The value is JSON:")
+        md.line("where `<set>` is `\(BuildPlan.ServiceInstance.sharedSetSegment)` for an instance shared by every set. The value is JSON:")
         md.line("`host` and `port` to reach it, `set` (absent when shared) and `instance`. The key is attached to a lease of")
         md.line("`\(RuntimeContract.Environment.leaseTTL)` seconds (default \(Self.defaultLeaseTTL)), kept alive while the instance runs and")
         md.line("revoked when it shuts down, so a dead instance disappears within one TTL.")
@@ -253,17 +171,17 @@ public struct EtcdRegistryEmitter {
         md.blank()
         md.line("| key | value |")
         md.line("|---|---|")
-        for instance in try RegisteredInstance.all(in: architecture) {
+        for instance in instances {
             let key = RuntimeContract.registryKey(architecture: architecture.name, service: instance.service,
-                                                  set: instance.setSegment, instance: instance.instance)
+                                                  set: instance.registrySet, instance: instance.name)
             md.line("| `\(key)` | `\(try Self.value(of: instance))` |")
         }
         return md.text
     }
 
     /// The registered JSON value of an instance (keys sorted).
-    static func value(of instance: RegisteredInstance) throws -> String {
-        let value = RegisteredValue(host: instance.host, port: instance.port, set: instance.set, instance: instance.instance)
+    static func value(of instance: BuildPlan.ServiceInstance) throws -> String {
+        let value = RegisteredValue(host: LoopbackAddressing.host, port: instance.port, set: instance.set, instance: instance.name)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
@@ -278,23 +196,9 @@ public struct EtcdRegistryEmitter {
     }
 }
 
-/// Writes a bash script; every value is single-quoted, so nothing in it is expanded or split.
-struct ShellScriptWriter {
-    private(set) var text = ""
-
-    mutating func line(_ line: String) { text += line + (line.hasSuffix("\n") ? "" : "\n") }
-    mutating func blank() { text += "\n" }
-    mutating func comment(_ lines: String...) { text += CommentText.hashComment(lines) }
-    /// `name='value'`
-    mutating func assign(_ name: String, _ value: String) { line("\(name)=\(Self.quote(value))") }
-    /// `name=('a' 'b')`, one element per line.
-    mutating func array(_ name: String, _ values: [String]) {
-        line("\(name)=(")
-        for value in values { line("  " + Self.quote(value)) }
-        line(")")
-    }
-
-    /// `'text'` with every `'` written as `'\''`.
+/// Text placed in bash scripts.
+enum ShellText {
+    /// `'text'` with every `'` written as `'\''`: nothing in it is expanded or split.
     static func quote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }

@@ -17,6 +17,17 @@ public enum RuntimeContract {
         public static let etcdEndpoints = "STRATA_ETCD_ENDPOINTS"
         /// Registry lease TTL in seconds (default 10).
         public static let leaseTTL = "STRATA_LEASE_TTL"
+        /// Seconds between deregistering (answering 503 on readiness) and closing the listener on shutdown (default 1).
+        public static let drainSeconds = "STRATA_DRAIN_SECONDS"
+    }
+
+    /// Environment variables a deployed gateway proxy reads its secrets from (compose and Kubernetes
+    /// set them; local runs use the development keys instead).
+    public enum GatewayEnvironment {
+        /// The JSON Web Key Set that `auth jwt` checks tokens against.
+        public static let jwks = "STRATA_GATEWAY_JWKS"
+        /// The key `auth api-key` expects in the `x-api-key` header.
+        public static let apiKey = "STRATA_GATEWAY_API_KEY"
     }
 
     /// Port every container listens on in Kubernetes and compose.

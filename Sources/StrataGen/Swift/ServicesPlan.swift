@@ -65,6 +65,7 @@ struct ServicesPlan {
         }
         self.services = services
 
+        let products = ServicesPlan.productNames(architecture)
         if architecture.style == .monolith {
             var routes: [String: String] = [:]
             for service in architecture.services {
@@ -76,9 +77,9 @@ struct ServicesPlan {
                     routes[route] = "\(service.name).\(endpoint.name)"
                 }
             }
-            executables = [Executable(product: architecture.name, target: Names.pascalCase(architecture.name) + "Monolith", service: nil)]
+            executables = [Executable(product: products[0], target: Names.pascalCase(architecture.name) + "Monolith", service: nil)]
         } else {
-            executables = services.map { Executable(product: $0.model.name, target: Names.pascalCase($0.model.name) + "Server", service: $0) }
+            executables = zip(services, products).map { Executable(product: $1, target: Names.pascalCase($0.model.name) + "Server", service: $0) }
         }
 
         var headers: Set<String> = []
@@ -91,6 +92,12 @@ struct ServicesPlan {
             if let key = service.key?.value, ServicesPlan.isHeaderName(key) { headers.insert(key.lowercased()) }
         }
         forwardedHeaders = headers.sorted()
+    }
+
+    /// The executable products: one per service, named after it, or one named after the
+    /// architecture for `style monolith`.
+    static func productNames(_ architecture: Architecture) -> [String] {
+        architecture.style == .monolith ? [architecture.name] : architecture.services.map(\.name)
     }
 
     private static func storeHooks(of service: Service) throws -> [StoreHook] {
@@ -131,28 +138,16 @@ struct ServicesPlan {
 
     /// For each set (declaration order), the other sets nearest first; empty lists under `failover none`.
     func failoverOrder(_ architecture: Architecture) -> [(String, [String])] {
-        let sets = architecture.sets
-        return sets.map { set in
-            guard architecture.striping.failover == .nearest else { return (set.name, []) }
-            let others = sets.enumerated().filter { $0.element.name != set.name }.sorted { a, b in
-                let ra = architecture.topology.rtt(set.domain, a.element.domain)
-                let rb = architecture.topology.rtt(set.domain, b.element.domain)
-                return ra != rb ? ra < rb : a.offset < b.offset
-            }
-            return (set.name, others.map(\.element.name))
+        architecture.sets.indices.map { set in
+            (architecture.sets[set].name, SetFailover.order(from: set, in: architecture).map { architecture.sets[$0].name })
         }
     }
 
-    /// Every instance of every service on its loopback port (``LocalPorts``), per service in declaration order.
-    func staticPeers(_ architecture: Architecture) -> [(String, [(host: String, port: Int, set: String?, instance: String)])] {
-        let ports = LocalPorts(architecture)
-        return architecture.services.map { service in
-            let instances = architecture.instances[ComponentID(.service, service.name)] ?? []
-            return (service.name, instances.compactMap { instance in
-                guard let port = ports.port(of: instance) else { return nil }
-                return ("127.0.0.1", port, instance.set.map { architecture.sets[$0].name },
-                        RuntimeContract.instanceName(instance, in: architecture))
-            })
+    /// Every instance of every service on its loopback port (the build plan's), per service in declaration order.
+    func staticPeers(_ architecture: Architecture, instances: [BuildPlan.ServiceInstance])
+        -> [(String, [(host: String, port: Int, set: String?, instance: String)])] {
+        architecture.services.map { service in
+            (service.name, instances.filter { $0.service == service.name }.map { (LoopbackAddressing.host, $0.port, $0.set, $0.name) })
         }
     }
 

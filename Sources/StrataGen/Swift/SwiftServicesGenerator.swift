@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 import StrataModel
 
 /// The `swift` target: `services/`, one SwiftPM package with the `StrataRuntime` library, a `Services`
@@ -36,7 +35,7 @@ public struct SwiftServicesGenerator: Generator {
             try emit("Sources/StrataRuntime/Generated/" + file, name, [:])
         }
         try emit("Tests/ServicesTests/Generated/RuntimeTests.swift", "swift/tests/RuntimeTests.swift.mustache", [:])
-        try emit("Sources/Services/Generated/ServiceCatalog.swift", "swift/services/ServiceCatalog.swift.mustache", catalogContext(input.architecture, plan))
+        try emit("Sources/Services/Generated/ServiceCatalog.swift", "swift/services/ServiceCatalog.swift.mustache", catalogContext(input.architecture, plan, instances: input.plan.instances))
         for service in plan.services {
             let context = try serviceContext(service, plan: plan, input: input)
             try emit("Sources/Services/Generated/\(service.typeName).swift", "swift/services/Service.swift.mustache", context)
@@ -62,7 +61,7 @@ public struct SwiftServicesGenerator: Generator {
             "env": [
                 "architecture": Env.architecture, "service": Env.service, "set": Env.set, "instance": Env.instance,
                 "host": Env.host, "advertiseHost": Env.advertiseHost, "port": Env.port,
-                "etcdEndpoints": Env.etcdEndpoints, "leaseTTL": Env.leaseTTL,
+                "etcdEndpoints": Env.etcdEndpoints, "leaseTTL": Env.leaseTTL, "drainSeconds": Env.drainSeconds,
             ],
             "containerPort": String(RuntimeContract.containerPort),
             "healthPath": RuntimeContract.healthPath,
@@ -132,9 +131,9 @@ public struct SwiftServicesGenerator: Generator {
         }
     }
 
-    private func catalogContext(_ architecture: Architecture, _ plan: ServicesPlan) -> [String: Any] {
+    private func catalogContext(_ architecture: Architecture, _ plan: ServicesPlan, instances: [BuildPlan.ServiceInstance]) -> [String: Any] {
         var peers = SwiftCodeWriter(depth: 2)
-        let staticPeers = plan.staticPeers(architecture)
+        let staticPeers = plan.staticPeers(architecture, instances: instances)
         if staticPeers.isEmpty {
             peers.line("[:]")
         } else {
@@ -183,32 +182,5 @@ public struct SwiftServicesGenerator: Generator {
             "services": plan.services.map { ["name": $0.model.name, "handlersType": $0.handlersType] },
             "firstProduct": plan.executables.first?.product ?? "",
         ]
-    }
-}
-
-/// Renders templates with swift-mustache. Values are escaped for their destination before they are
-/// placed in a context, so templates use `{{{raw}}}` tags only.
-/// Renders named templates, parsing each one once per build (a 1,000-service spec renders the
-/// service templates a thousand times).
-final class TemplateRenderer {
-    static let runtimePrefix = "swift/runtime/"
-    let templates: TemplateSource
-    private var parsed: [String: MustacheTemplate] = [:]
-
-    init(templates: TemplateSource) {
-        self.templates = templates
-    }
-
-    func render(_ name: String, _ context: [String: Any]) throws -> String {
-        if let template = parsed[name] { return template.render(context) }
-        let text = try templates.template(name)
-        let template: MustacheTemplate
-        do {
-            template = try MustacheTemplate(string: text)
-        } catch {
-            throw GenerationError("template \(name) does not parse: \(error)")
-        }
-        parsed[name] = template
-        return template.render(context)
     }
 }
