@@ -43,35 +43,10 @@ private final class CallsBuild {
         scene.nodeHeight = 56
         scene.uniformWidths = false
 
-        // Service depth: longest call path from a service nobody calls.
+        // Rows by call depth: every service below what calls it.
         let services = a.services.sorted { $0.name < $1.name }
-        var callees: [String: Set<String>] = [:]
-        var callers: [String: Set<String>] = [:]
-        for s in services {
-            for e in s.endpoints {
-                forEachStep(e.steps) { step in
-                    if case .call(let c) = step, c.service != s.name, self.a.service(c.service) != nil {
-                        callees[s.name, default: []].insert(c.service)
-                        callers[c.service, default: []].insert(s.name)
-                    }
-                }
-            }
-        }
-        var depth: [String: Int] = [:]
-        var indegree: [String: Int] = [:]
-        for s in services { indegree[s.name] = callers[s.name]?.count ?? 0 }
-        var queue = services.map(\.name).filter { indegree[$0] == 0 }
-        for q in queue { depth[q] = 0 }
-        var head = 0
-        while head < queue.count {
-            let s = queue[head]
-            head += 1
-            for t in (callees[s] ?? []).sorted() {
-                depth[t] = max(depth[t] ?? 0, (depth[s] ?? 0) + 1)
-                indegree[t]! -= 1
-                if indegree[t] == 0 { queue.append(t) }
-            }
-        }
+        let callers = deployment.graph.serviceCallers()
+        let depth = deployment.graph.serviceDepths()
 
         // Slots: each row places its boxes under the mean slot of what calls them.
         var slotOf: [String: Int] = [:]  // "g:NAME", "s:NAME", "d:NAME"

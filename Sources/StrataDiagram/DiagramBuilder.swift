@@ -17,14 +17,14 @@ public enum DiagramBuilder {
         let scene: Scene
         switch options.view {
         case .topology:
-            scene = TopologySceneBuilder(architecture: architecture, leafLevel: options.detail == .rack ? .rack : .idc,
+            scene = TopologySceneBuilder(architecture: architecture, callGraph: analyses.callGraph, leafLevel: options.detail == .rack ? .rack : .idc,
                                          focusSet: nil, findings: prepared).build()
         case .set(let name):
             guard let index = architecture.sets.firstIndex(where: { $0.name == name }) else {
                 let names = architecture.sets.map(\.name).joined(separator: ", ")
                 throw DiagramError("\(architecture.name) has no set named `\(name)`; its sets: \(names)")
             }
-            scene = TopologySceneBuilder(architecture: architecture, leafLevel: options.detail == .idc ? .idc : .rack,
+            scene = TopologySceneBuilder(architecture: architecture, callGraph: analyses.callGraph, leafLevel: options.detail == .idc ? .idc : .rack,
                                          focusSet: index, findings: prepared).build()
         case .calls:
             scene = CallsSceneBuilder(analyses: analyses, findings: prepared).build()

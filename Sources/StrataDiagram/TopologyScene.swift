@@ -1,3 +1,4 @@
+import StrataAnalysis
 import StrataModel
 
 /// Builds the `topology` and `set NAME` views.
@@ -10,6 +11,8 @@ import StrataModel
 /// when the set spans several columns, the columns' boxes repeat inside it.
 struct TopologySceneBuilder {
     let architecture: Architecture
+    /// Orders the services of a tier: callers above what they call.
+    let callGraph: CallGraph
     let leafLevel: DomainLevel
     /// The set of a `set NAME` view; nil for the whole topology.
     let focusSet: Int?
@@ -196,43 +199,12 @@ private final class BuildState {
         return result
     }
 
-    func computeServiceDepths() {
-        // Longest call path from a service nobody calls; services inside a cycle keep the depth reached so far.
-        var callees: [String: Set<String>] = [:]
-        var indegree: [String: Int] = [:]
-        for s in architecture.services { indegree[s.name] = 0 }
-        for s in architecture.services {
-            var targets = Set<String>()
-            for e in s.endpoints {
-                forEachStep(e.steps) { step in
-                    if case .call(let call) = step, call.service != s.name, architecture.service(call.service) != nil { targets.insert(call.service) }
-                }
-            }
-            callees[s.name] = targets
-            for t in targets { indegree[t, default: 0] += 1 }
-        }
-        var depth: [String: Int] = [:]
-        var queue = indegree.filter { $0.value == 0 }.map(\.key).sorted()
-        for q in queue { depth[q] = 0 }
-        var head = 0
-        while head < queue.count {
-            let s = queue[head]
-            head += 1
-            for t in (callees[s] ?? []).sorted() {
-                depth[t] = max(depth[t] ?? 0, (depth[s] ?? 0) + 1)
-                indegree[t]! -= 1
-                if indegree[t] == 0 { queue.append(t) }
-            }
-        }
-        serviceDepth = depth
-    }
-
     // MARK: Build
 
     func run() -> Scene {
         collectColumns()
         collectInstances()
-        computeServiceDepths()
+        serviceDepth = b.callGraph.serviceDepths()
         var drafts = EdgeDrafts()
         let hasGatewayNodes = groups.keys.contains { if case .group(let c, let col, _) = $0 { components[c].kind == .gateway && col != outsideColumn } else { false } }
         let hasClients = hasGatewayNodes
