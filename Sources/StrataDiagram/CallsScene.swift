@@ -1,4 +1,5 @@
 import StrataAnalysis
+import StrataDiagnostics
 import StrataModel
 
 /// Builds the `calls` view: gateways on top, services in rows by call depth
@@ -238,18 +239,14 @@ private final class CallsBuild {
 
         // Findings.
         let gatewayNodes = Dictionary(uniqueKeysWithValues: scene.nodes.enumerated().filter { $0.element.kind == .gateway }.map { ($0.element.name, $0.offset) })
-        scene.attach(findings) { element in
-            switch element {
+        scene.attach(findings) { block in
+            switch block {
             case .architecture: return .title
-            case .endpoint(let s, let e): return self.endpointNodeIndex(endpointNode, s, e).map(SceneOwner.node)
-            case .component(let c):
-                switch c.kind {
-                case .service: return serviceContainer[c.name].map(SceneOwner.container)
-                case .store: return storeNode[c.name].map(SceneOwner.node)
-                case .gateway: return gatewayNodes[c.name].map(SceneOwner.node)
-                case .registry: return nil
-                }
-            default: return nil
+            case .endpoint(let s, let e): return endpointNode[EndpointID(s, e)].map(SceneOwner.node)
+            case .service(let name): return serviceContainer[name].map(SceneOwner.container)
+            case .store(let name): return storeNode[name].map(SceneOwner.node)
+            case .gateway(let name): return gatewayNodes[name].map(SceneOwner.node)
+            case .access, .discovery, .sets: return nil
             }
         }
         scene.legendContainers = serviceContainer.isEmpty ? [] : [.service]
@@ -263,8 +260,6 @@ private final class CallsBuild {
         scene.summary = summary
         return scene
     }
-
-    private func endpointNodeIndex(_ map: [EndpointID: Int], _ s: String, _ e: String) -> Int? { map[EndpointID(s, e)] }
 
     /// Steps with their path in the endpoint (`s2`, `s3.1` for the first branch of a `parallel` at step 3).
     private func walk(_ steps: [Step], path: String, _ body: (Step, String) -> Void) {

@@ -7,13 +7,14 @@ public enum DiagramBuilder {
     /// The laid-out diagram of `options.view`. Throws ``DiagramError`` for a set that does not exist.
     ///
     /// `findings` are the checker's diagnostics (suppressed ones are left out);
-    /// each becomes a numbered badge on the element it blames.
+    /// each becomes a numbered badge on the element it blames: the drawn element of its
+    /// ``Diagnostic/subject`` (an endpoint's service box in the topology, the title when the
+    /// view draws nothing of it).
     /// The architecture and its analyses come from the pipeline (the calls view reads the shared
     /// deployment and prices edges with a latency model of its own).
     public static func build(_ analyses: ArchitectureAnalyses, findings: [Diagnostic] = [], options: DiagramOptions = DiagramOptions()) throws -> Diagram {
         let architecture = analyses.architecture
-        let locator = FindingLocator(architecture)
-        let prepared = options.showFindings ? locator.prepare(findings) : []
+        let prepared = options.showFindings ? PreparedFinding.ordered(findings, in: architecture) : []
         let scene: Scene
         switch options.view {
         case .topology:

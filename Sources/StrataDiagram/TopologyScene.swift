@@ -1,4 +1,5 @@
 import StrataAnalysis
+import StrataDiagnostics
 import StrataModel
 
 /// Builds the `topology` and `set NAME` views.
@@ -600,19 +601,15 @@ private final class BuildState {
             byComponent[c] = (rank, i)
         }
         let clientsNode = nodeIndex[.clients]
-        scene.attach(b.findings) { element in
-            switch element {
+        scene.attach(b.findings) { block in
+            switch block {
             case .architecture: return .title
             case .access: return clientsNode.map(SceneOwner.node)
-            case .cdn: return nodeIndex[.cdn].map(SceneOwner.node)
-            case .component(let c): return byComponent[c].map { .node($0.node) }
-            case .domain(let name):
-                guard let d = topology.domain(named: name), let cs = domainContainers[d], let first = cs.first else { return nil }
-                return .container(first)
-            case .set(let name):
-                guard let s = a.sets.firstIndex(where: { $0.name == name }), let c = setContainers[s] else { return nil }
-                return .container(c)
-            case .discovery, .sets, .endpoint: return nil
+            case .discovery: return byComponent[ComponentID(.registry, "registry")].map { .node($0.node) }
+            case .gateway(let name): return byComponent[ComponentID(.gateway, name)].map { .node($0.node) }
+            case .service(let name): return byComponent[ComponentID(.service, name)].map { .node($0.node) }
+            case .store(let name): return byComponent[ComponentID(.store, name)].map { .node($0.node) }
+            case .sets, .endpoint: return nil
             }
         }
         scene.legendContainers = (setContainers.isEmpty ? [] : [.set]) + (columnCount > leaves.count ? [.outside] : [])
