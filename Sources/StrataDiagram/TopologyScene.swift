@@ -30,9 +30,6 @@ struct TopologySceneBuilder {
     static let tiersPerBand = 5
     static let rowCount = 1 + 2 * tiersPerBand
 
-    private var topology: Topology { architecture.topology }
-    private var declared: Bool { architecture.striping.declared }
-
     func build() -> Scene {
         TopologySceneBuild(builder: self).run()
     }
@@ -54,7 +51,7 @@ struct TopologySceneBuilder {
 
     /// True when `c` is placed `per set` in a spec that declares sets.
     func isStriped(_ c: ComponentID) -> Bool {
-        declared && (architecture.placement(of: c)?.isStriped ?? false)
+        architecture.striping.declared && (architecture.placement(of: c)?.isStriped ?? false)
     }
 }
 
