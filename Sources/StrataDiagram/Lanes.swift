@@ -73,3 +73,44 @@ enum LaneAssigner {
         return (lanes, count)
     }
 }
+
+/// Lanes of the layout: every stretch of every edge gets a lane of its band (horizontal) or of
+/// its gap (vertical), so that no two edges share a stretch.
+extension LayoutWork {
+    mutating func assignLanes() {
+        let K = 1 << 20
+        // Positions along a band: ports at their slot's centre (odd), gaps between slots (even).
+        func portKey(_ node: Int, _ p: Int, _ side: Side) -> Int { (2 * cells[node].slot + 1) * K + 2 * p + (side == .top ? 1 : 0) }
+        func gapKey(_ g: Int) -> Int { 2 * g * K }
+        var hIntervals: [Band: [(lo: Int, hi: Int, order: Int)]] = [:]
+        var hRefs: [Band: [(Int, Int)]] = [:]
+        var vIntervals: [Int: [(lo: Int, hi: Int, order: Int)]] = [:]
+        var vRefs: [Int: [(Int, Int)]] = [:]
+        hLane = plans.map { Array(repeating: 0, count: $0.bands.count) }
+        vLane = plans.map { Array(repeating: 0, count: $0.gaps.count) }
+        for (i, p) in plans.enumerated() where !p.straight {
+            let e = ends[i]
+            for (t, band) in p.bands.enumerated() {
+                let entry = t == 0 ? portKey(e.source, sourcePort[i], p.sourceSide) : gapKey(p.gaps[t - 1])
+                let exit = t == p.bands.count - 1 ? portKey(e.target, targetPort[i], p.targetSide) : gapKey(p.gaps[t])
+                hIntervals[band, default: []].append((min(entry, exit), max(entry, exit), i * 4 + t))
+                hRefs[band, default: []].append((i, t))
+            }
+            for (t, gap) in p.gaps.enumerated() {
+                let a = p.bands[t].yKey, b = p.bands[t + 1].yKey
+                vIntervals[gap, default: []].append((min(a, b), max(a, b), i * 4 + t))
+                vRefs[gap, default: []].append((i, t))
+            }
+        }
+        for (band, intervals) in hIntervals {
+            let (lanes, count) = LaneAssigner.assign(intervals)
+            for (k, ref) in hRefs[band]!.enumerated() { hLane[ref.0][ref.1] = lanes[k] }
+            bandLanes[band] = count
+        }
+        for (gap, intervals) in vIntervals {
+            let (lanes, count) = LaneAssigner.assign(intervals)
+            for (k, ref) in vRefs[gap]!.enumerated() { vLane[ref.0][ref.1] = lanes[k] }
+            gapLanes[gap] = count
+        }
+    }
+}

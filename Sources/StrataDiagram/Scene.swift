@@ -1,15 +1,6 @@
 import StrataDiagnostics
 import StrataModel
 
-/// A part of the model a finding can blame.
-enum ModelElement: Hashable {
-    case architecture, access, cdn, discovery, sets
-    case domain(String)
-    case set(String)
-    case component(ComponentID)
-    case endpoint(String, String)
-}
-
 /// A node before layout: its grid cell (slot column, line) and its content.
 struct SceneNode {
     let id: String
@@ -96,14 +87,14 @@ struct Scene {
         }
     }
 
-    /// Numbers the findings and puts one badge on the element each blames (the nearest drawn
-    /// element up the model, the title when nothing closer is drawn).
-    mutating func attach(_ findings: [PreparedFinding], owner: (ModelElement) -> SceneOwner?) {
+    /// Numbers the findings and puts one badge on the element each blames (the drawn element of
+    /// the first block of its chain that the view draws, the title when it draws none).
+    mutating func attach(_ findings: [PreparedFinding], owner: (Subject) -> SceneOwner?) {
         for (offset, finding) in findings.enumerated() {
             let number = offset + 1
             var placed = SceneOwner.title
-            for element in finding.chain {
-                if let o = owner(element) { placed = o; break }
+            for block in finding.chain {
+                if let o = owner(block) { placed = o; break }
             }
             switch placed {
             case .node(let i): nodes[i].badges.append(number)
