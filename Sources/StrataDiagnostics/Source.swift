@@ -72,11 +72,31 @@ public final class SourceFile: Sendable {
         var n = 0
         var i = from
         while i < to {
-            // Continuation bytes (10xxxxxx) do not start a scalar.
-            if bytes[i] & 0xC0 != 0x80 { n += 1 }
-            i += 1
+            // A well-formed sequence is one scalar; a byte that starts none (a stray continuation
+            // byte, a truncated or overlong sequence) is one column of its own.
+            i += max(1, min(to - i, SourceFile.sequenceLength(bytes, at: i)))
+            n += 1
         }
         return n
+    }
+
+    /// The length of the well-formed UTF-8 sequence starting at `i`, or 0 when none starts there.
+    static func sequenceLength(_ bytes: [UInt8], at i: Int) -> Int {
+        let lead = bytes[i]
+        if lead < 0x80 { return 1 }
+        let (length, low, high): (Int, UInt8, UInt8) = switch lead {
+        case 0xC2...0xDF: (2, 0x80, 0xBF)
+        case 0xE0: (3, 0xA0, 0xBF)
+        case 0xED: (3, 0x80, 0x9F)
+        case 0xE1...0xEF: (3, 0x80, 0xBF)
+        case 0xF0: (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (4, 0x80, 0xBF)
+        case 0xF4: (4, 0x80, 0x8F)
+        default: (0, 0, 0)
+        }
+        guard length > 0, i + length <= bytes.count, (low...high).contains(bytes[i + 1]) else { return 0 }
+        for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return 0 }
+        return length
     }
 
     /// The byte range of line `index` (0-based), without its line terminator.

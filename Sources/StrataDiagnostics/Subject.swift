@@ -7,6 +7,8 @@ public enum Subject: Hashable, Sendable {
     case architecture
     case sets
     case access
+    /// One `cdn { path ... }` rule of the access layer, by its path.
+    case cdn(path: String)
     case discovery
     case gateway(String)
     case service(String)
@@ -19,6 +21,7 @@ public enum Subject: Hashable, Sendable {
         case .architecture: "architecture"
         case .sets: "sets"
         case .access: "access"
+        case .cdn(let path): "cdn \(path)"
         case .discovery: "discovery"
         case .gateway(let name): "gateway \(name)"
         case .service(let name): "service \(name)"

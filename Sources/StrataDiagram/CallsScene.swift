@@ -197,7 +197,7 @@ final class CallsSceneBuild {
             case .service(let name): return self.serviceContainer[name].map(SceneOwner.container)
             case .store(let name): return self.storeNode[name].map(SceneOwner.node)
             case .gateway(let name): return self.gatewayNode[name].map(SceneOwner.node)
-            case .access, .discovery, .sets: return nil
+            case .access, .cdn, .discovery, .sets: return nil
             }
         }
     }

@@ -202,6 +202,7 @@ extension TopologySceneBuild {
             switch block {
             case .architecture: .title
             case .access: clientsNode.map(SceneOwner.node)
+            case .cdn: nodeIndex[.cdn].map(SceneOwner.node)
             case .discovery: node(.registry, "registry")
             case .gateway(let name): node(.gateway, name)
             case .service(let name): node(.service, name)

@@ -67,6 +67,7 @@ struct AllowIndex {
     func allow(_ rule: String, for subject: Subject) -> Allow? {
         var chain: [Subject] = [subject]
         if case .endpoint(let service, _) = subject { chain.append(.service(service)) }
+        if case .cdn = subject { chain.append(.access) }
         if subject != .architecture { chain.append(.architecture) }
         for s in chain {
             if let a = bySubject[s]?.first(where: { $0.rule == rule }) { return a }
@@ -77,12 +78,14 @@ struct AllowIndex {
     /// An `allow` naming no rule is a compiler error (a typo would silently allow nothing).
     func unknownRuleDiagnostics(known: Set<String>) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        for allows in bySubject.values {
+        for (subject, allows) in bySubject {
             for a in allows where !known.contains(a.rule) {
                 let near = EditDistance.closest(to: a.rule, in: known.sorted()) { _ in 3 }
                 let help = near.map { "did you mean `\($0)`? `strata explain --list` lists every rule" }
                     ?? "`strata explain --list` lists every rule"
-                result.append(Diagnostic(Catalogue.unknownReference, "`allow` names `\(a.rule)`, which is not a rule", at: a.span, help: help))
+                var diagnostic = Diagnostic(Catalogue.unknownReference, "`allow` names `\(a.rule)`, which is not a rule", at: a.span, help: help)
+                diagnostic.subject = subject
+                result.append(diagnostic)
             }
         }
         return result

@@ -302,6 +302,11 @@ private struct Scanner {
                 return
             }
             value.append(contentsOf: Array(String(Character(scalar)).utf8))
+        case 0x0A, 0x0D:
+            // Strings end at the line break: the backslash escapes nothing, and the line break stays
+            // where it is, so the string is reported unterminated and the next line lexes as usual.
+            diagnostics.emit(Catalogue.invalidEscape, "a backslash at the end of a line escapes nothing", at: span(start, pos),
+                             help: "strings end at the line break; write a backslash as `\\\\` or a line break as `\\n`")
         default:
             let len = max(1, validUTF8Length(at: pos))
             pos += len

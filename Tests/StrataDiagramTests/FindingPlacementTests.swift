@@ -3,10 +3,11 @@ import Testing
 import StrataDiagnostics
 import StrataDiagram
 import StrataModel
+import StrataTestSupport
 
 /// Badges go on the element a finding's subject names, not on whatever declaration holds its span.
 @Suite struct FindingPlacementTests {
-    static let shopPath = repositoryRoot + "/specs/shop.strata"
+    static let shopPath = repositoryRoot.appendingPathComponent("specs/shop.strata").path
 
     /// A warning blaming `subject`, pointing at the `orders-db` store's declaration.
     static func finding(_ subject: Subject?, in a: Architecture) -> Diagnostic {
@@ -36,13 +37,13 @@ import StrataModel
         #expect(calls.subject == "endpoint orders.create")
     }
 
-    /// The checker's E0404 (an `allow` naming no rule) has no subject: it goes on the block that holds the `allow`.
-    @Test func aDiagnosticWithoutSubjectGoesOnTheBlockHoldingItsSpan() throws {
+    /// The checker's E0404 (an `allow` naming no rule) blames the block that holds the `allow`.
+    @Test func anAllowNamingNoRuleBlamesItsBlock() throws {
         let text = try String(contentsOfFile: FindingPlacementTests.shopPath, encoding: .utf8)
             .replacingOccurrences(of: "  store users-db {\n", with: "  store users-db {\n    allow no-such-rule \"probe\"\n")
         let checked = try #require(check(text: text, path: FindingPlacementTests.shopPath))
         let unknown = try #require(checked.findings.first { $0.message.contains("no-such-rule") })
-        #expect(unknown.subject == nil)
+        #expect(unknown.subject == .store("users-db"))
         let d = try DiagramBuilder.build(checked.architecture, findings: checked.findings)
         let f = try #require(d.findings.first { $0.rule == unknown.id })
         #expect(f.subject == "store users-db")

@@ -157,14 +157,12 @@ private func lex(bytes: [UInt8]) -> (file: SourceFile, output: Lexer.Output) {
     }
 
     /// A backslash at the end of a line: strings end at the line break (docs/language.md), so the line
-    /// break must stay a line break and no message may span two lines. Today the escape swallows the
-    /// line break, the string runs on into the next line, and the message holds a raw line feed.
+    /// break must stay a line break and no message may span two lines (the escape used to swallow the
+    /// line break, so the string ran on into the next line and the message held a raw line feed).
     @Test func aBackslashAtTheEndOfALineDoesNotContinueTheString() {
         let (_, out) = lex("\"a\\\nb\"")
-        withKnownIssue("lexEscape consumes the line feed after a backslash (bug in Lexer.lexEscape)") {
-            #expect(out.tokens.contains(token(.newline, 3..<4)))
-            #expect(!out.diagnostics.contains { $0.message.contains("\n") }, "\(out.diagnostics.map(\.message))")
-        }
+        #expect(out.tokens.contains(token(.newline, 3..<4)))
+        #expect(!out.diagnostics.contains { $0.message.contains("\n") }, "\(out.diagnostics.map(\.message))")
     }
 }
 
@@ -409,15 +407,12 @@ private func lex(bytes: [UInt8]) -> (file: SourceFile, output: Lexer.Output) {
         #expect(file.lineIndex(of: 6) == 1)
     }
 
-    /// `scalarCount` promises that invalid bytes count as one column each, but a stray continuation byte
-    /// (0x80...0xBF) counts as none: the diagnostic for it is zero columns wide, and everything after it
-    /// on the line is reported columns too far left.
+    /// Invalid bytes count as one column each, stray continuation bytes (0x80...0xBF) included (they
+    /// used to count as none, so everything after them was reported columns too far left).
     @Test func strayContinuationBytesCountAsOneColumnEach() {
         let file = source(bytes: [0x80, 0x80, 0x40])  // two stray continuation bytes, then `@`
-        withKnownIssue("SourceFile.scalarCount skips every 10xxxxxx byte, also invalid ones (bug in StrataDiagnostics/Source.swift)") {
-            #expect(file.scalarCount(from: 0, to: 2) == 2)
-            #expect(file.location(of: 2).description == "1:3")
-        }
+        #expect(file.scalarCount(from: 0, to: 2) == 2)
+        #expect(file.location(of: 2).description == "1:3")
     }
 
     @Test func theManagerResolvesSpansInTheirOwnFile() {

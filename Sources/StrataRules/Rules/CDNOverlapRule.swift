@@ -27,7 +27,7 @@ enum CDNOverlapRule {
                             notes: [example(cdn: cdn.path, route: route.prefix)
                                 + " matches both: the edge cache can answer it with a stored copy, bypassing the gateway's auth and rate limit"],
                             help: "serve static content under a prefix no route covers, or narrow the route or the CDN path",
-                            subject: .access))
+                            subject: .cdn(path: cdn.path)))
                     }
                 }
             }
