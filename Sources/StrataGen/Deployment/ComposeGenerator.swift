@@ -31,6 +31,17 @@ struct ComposeGenerator: Generator {
 
 /// The compose file of a ``DeploymentPlan``.
 struct ComposeFile {
+    /// The hardening every container gets, services and gateways alike: a read-only root with a
+    /// private /tmp, a non-root user, no capabilities, no privilege escalation, restarted unless stopped.
+    static let hardening: [(String, YAMLValue?)] = [
+        ("read_only", true),
+        ("tmpfs", ["/tmp"]),
+        ("user", .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)")),
+        ("cap_drop", ["ALL"]),
+        ("security_opt", ["no-new-privileges:true"]),
+        ("restart", "unless-stopped"),
+    ]
+
     let plan: DeploymentPlan
     let ports: LocalPorts
 
@@ -148,19 +159,13 @@ struct ComposeFile {
             let endpoints = registry.map { "http://\($0.name):\(RuntimeContract.etcdClientPort)" }.joined(separator: ",")
             environment.append((Env.etcdEndpoints, .string(endpoints)))
         }
-        return [
-            "image": .string(ComposeFile.literal(DeploymentDefaults.serviceImage(w, architecture: architecture))),
-            "environment": .map(environment.map { ($0.0, $0.1.map(ComposeFile.literal)) }),
-            "ports": m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.containerPort)")] },
-            "healthcheck": healthcheck(ComposeFile.httpCheck(port: RuntimeContract.containerPort, path: RuntimeContract.healthPath)),
-            "depends_on": registry.isEmpty ? nil : .map(registry.map { YAMLPair(key: $0.name, value: ["condition": "service_healthy"]) }),
-            "read_only": true,
-            "tmpfs": ["/tmp"],
-            "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
-            "cap_drop": ["ALL"],
-            "security_opt": ["no-new-privileges:true"],
-            "restart": "unless-stopped",
-        ]
+        return .map([
+            ("image", .string(ComposeFile.literal(DeploymentDefaults.serviceImage(w, architecture: architecture)))),
+            ("environment", .map(environment.map { ($0.0, $0.1.map(ComposeFile.literal)) })),
+            ("ports", m.hostPort.map { [.string("127.0.0.1:\($0):\(RuntimeContract.containerPort)")] }),
+            ("healthcheck", healthcheck(ComposeFile.httpCheck(port: RuntimeContract.containerPort, path: RuntimeContract.healthPath))),
+            ("depends_on", registry.isEmpty ? nil : .map(registry.map { YAMLPair(key: $0.name, value: ["condition": "service_healthy"]) })),
+        ] + ComposeFile.hardening)
     }
 
     /// One gateway proxy: Envoy with its generated config, its secrets required from the environment,
@@ -185,22 +190,16 @@ struct ComposeFile {
         }
         let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayContainer.listenerPort),
                           (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayContainer.adminPort)]
-        return [
-            "image": .string(DeploymentDefaults.envoyImage),
-            "entrypoint": ["envoy"],
-            "command": ["--config-path", .string(GatewayContainer.configPath), "--concurrency", "1"],
-            "environment": environment.isEmpty ? nil : .map(environment),
-            "volumes": [.string("./\(ComposeFile.envoyConfigPath(g)):\(GatewayContainer.configPath):ro")],
-            "ports": .list(published.compactMap { host, container in host.map { .string("127.0.0.1:\($0):\(container)") } }),
-            "healthcheck": healthcheck(ComposeFile.httpCheck(port: GatewayContainer.healthPort, path: EnvoyDeployment.readyPath)),
-            "depends_on": upstreams.isEmpty ? nil : .strings(upstreams),
-            "read_only": true,
-            "tmpfs": ["/tmp"],
-            "user": .string("\(DeploymentDefaults.userID):\(DeploymentDefaults.userID)"),
-            "cap_drop": ["ALL"],
-            "security_opt": ["no-new-privileges:true"],
-            "restart": "unless-stopped",
-        ]
+        return .map([
+            ("image", .string(DeploymentDefaults.envoyImage)),
+            ("entrypoint", ["envoy"]),
+            ("command", ["--config-path", .string(GatewayContainer.configPath), "--concurrency", "1"]),
+            ("environment", environment.isEmpty ? nil : .map(environment)),
+            ("volumes", [.string("./\(ComposeFile.envoyConfigPath(g)):\(GatewayContainer.configPath):ro")]),
+            ("ports", .list(published.compactMap { host, container in host.map { .string("127.0.0.1:\($0):\(container)") } })),
+            ("healthcheck", healthcheck(ComposeFile.httpCheck(port: GatewayContainer.healthPort, path: EnvoyDeployment.readyPath))),
+            ("depends_on", upstreams.isEmpty ? nil : .strings(upstreams)),
+        ] + ComposeFile.hardening)
     }
 
     func healthcheck(_ command: [String]) -> YAMLValue {
