@@ -31,135 +31,176 @@ public struct AvailabilityModel: Sendable {
     public static let method = "estimate: exact per component over the failure-domain tree, hard dependencies multiplied, sets combined by failover, bounded by shared domains"
 
     public init(_ deployment: Deployment) {
-        let d = deployment
-        let arch = d.architecture
-        let topology = arch.topology
-        let setCount = d.setCount
-        guard let order = d.graph.calleesFirstOrder() else {
+        guard let order = deployment.graph.calleesFirstOrder() else {
             estimates = []
             isComplete = false
             return
         }
         isComplete = true
-        let calc = ComponentAvailability(topology: topology)
+        let terms = ComponentTerms(deployment)
+        let closure = DependencyClosure(deployment, terms: terms, order: order)
+        estimates = deployment.graph.publicEndpoints.map { AvailabilityModel.estimates(for: $0, deployment, terms, closure) }
+    }
 
-        // Domains shared by every instance count once: `global` is the lowest common ancestor of all
-        // instances, `local[t]` that of set t's striped instances. Components are taken conditional on them.
-        let allMachines = d.instancesBySet.flatMap { $0.flatMap { $0.map(\.machine) } }
-        let global = calc.lowestCommonAncestor(allMachines) ?? topology.root
-        let globalChain = calc.chainAvailability(from: global, upTo: nil)
-        let local: [DomainID] = (0..<setCount).map { t in
-            let machines = d.components.indices.filter { d.striped[$0] }.flatMap { d.instancesBySet[$0][t].map(\.machine) }
-            return calc.lowestCommonAncestor(machines) ?? arch.sets[t].domain
-        }
-        var striped: [[Double]] = []
-        var shared: [Double] = []
-        for c in d.components.indices {
-            let k = AvailabilityModel.needed(d, c)
-            if d.striped[c] {
-                striped.append((0..<setCount).map { t in
-                    calc.atLeast(k, of: d.instancesBySet[c][t].map(\.machine), below: local[t])
-                })
-                shared.append(1)
-            } else {
-                striped.append(Array(repeating: 1, count: setCount))
-                shared.append(calc.atLeast(k, of: d.instancesBySet[c][0].map(\.machine), below: global))
-            }
-        }
-        // The chain of each set's common domain below the global one.
-        let chain: [Double] = local.map { calc.chainAvailability(from: $0, upTo: global) }
+    /// Phase 1: the availability of every component. Domains shared by every instance count once:
+    /// `global` is the lowest common ancestor of all instances, `local[t]` that of set t's striped
+    /// instances, and components are taken conditional on them.
+    private struct ComponentTerms {
+        let calc: ComponentAvailability
+        let global: DomainID
+        /// The availability of `global` and its ancestors.
+        let globalChain: Double
+        /// Per set: the chain of the set's common domain below the global one.
+        let chain: [Double]
+        /// Per component, per set: a striped component's availability inside the set (1 for a shared component).
+        let striped: [[Double]]
+        /// Per component: a shared component's availability (1 for a striped component).
+        let shared: [Double]
 
-        // Dependency closure composed over the call DAG, callees first.
-        let n = d.graph.endpoints.count
-        var logStriped = Array(repeating: Array(repeating: 0.0, count: setCount), count: n)
-        var logShared = Array(repeating: 0.0, count: n)
-        var weakestStriped = Array(repeating: Array(repeating: -1, count: setCount), count: n)
-        var weakestShared = Array(repeating: -1, count: n)
-        let requirements = SimulationEngine.requirements(d)
-        func weaker(_ a: Int, _ b: Int, _ value: (Int) -> Double) -> Int {
-            if a < 0 { return b }
-            if b < 0 { return a }
-            return value(b) < value(a) ? b : a
-        }
-        for e in order {
-            var deps: [Int] = []  // components
-            if d.endpointService[e] >= 0 { deps.append(d.endpointService[e]) }
-            for r in requirements[e] {
-                switch r {
-                case .call(let callee):
-                    for t in 0..<setCount {
-                        logStriped[e][t] += logStriped[callee][t]
-                        weakestStriped[e][t] = weaker(weakestStriped[e][t], weakestStriped[callee][t]) { striped[$0][t] }
-                    }
-                    logShared[e] += logShared[callee]
-                    weakestShared[e] = weaker(weakestShared[e], weakestShared[callee]) { shared[$0] }
-                case .read(let store, _), .write(let store):
-                    deps.append(store)
-                }
+        init(_ d: Deployment) {
+            let arch = d.architecture
+            let topology = arch.topology
+            let setCount = d.setCount
+            let calc = ComponentAvailability(topology: topology)
+            let allMachines = d.instancesBySet.flatMap { $0.flatMap { $0.map(\.machine) } }
+            let global = calc.lowestCommonAncestor(allMachines) ?? topology.root
+            let local: [DomainID] = (0..<setCount).map { t in
+                let machines = d.components.indices.filter { d.striped[$0] }.flatMap { d.instancesBySet[$0][t].map(\.machine) }
+                return calc.lowestCommonAncestor(machines) ?? arch.sets[t].domain
             }
-            for c in Set(deps) {
+            var striped: [[Double]] = []
+            var shared: [Double] = []
+            for c in d.components.indices {
+                let k = AvailabilityModel.needed(d, c)
                 if d.striped[c] {
-                    for t in 0..<setCount {
-                        logStriped[e][t] += log(striped[c][t])
-                        weakestStriped[e][t] = weaker(weakestStriped[e][t], c) { striped[$0][t] }
-                    }
+                    striped.append((0..<setCount).map { t in
+                        calc.atLeast(k, of: d.instancesBySet[c][t].map(\.machine), below: local[t])
+                    })
+                    shared.append(1)
                 } else {
-                    logShared[e] += log(shared[c])
-                    weakestShared[e] = weaker(weakestShared[e], c) { shared[$0] }
+                    striped.append(Array(repeating: 1, count: setCount))
+                    shared.append(calc.atLeast(k, of: d.instancesBySet[c][0].map(\.machine), below: global))
                 }
             }
+            self.calc = calc
+            self.global = global
+            globalChain = calc.chainAvailability(from: global, upTo: nil)
+            chain = local.map { calc.chainAvailability(from: $0, upTo: global) }
+            self.striped = striped
+            self.shared = shared
         }
+    }
 
-        var estimates: [[Estimate]] = []
-        for pe in d.graph.publicEndpoints {
-            guard let e = d.graph.indexOf[pe.endpoint], let g = d.index(of: ComponentID(.gateway, pe.gateway)) else {
-                estimates.append([])
-                continue
+    /// Phase 2: the dependency closure of every endpoint, composed over the call DAG callees first:
+    /// the log-availability of everything it hard-depends on and the weakest such component, kept
+    /// apart for striped components (per set) and shared ones.
+    private struct DependencyClosure {
+        private(set) var logStriped: [[Double]]
+        private(set) var logShared: [Double]
+        /// The weakest component (-1 for none), per endpoint (and per set for striped ones).
+        private(set) var weakestStriped: [[Int]]
+        private(set) var weakestShared: [Int]
+
+        init(_ d: Deployment, terms: ComponentTerms, order: [Int]) {
+            let setCount = d.setCount
+            let n = d.graph.endpoints.count
+            let striped = terms.striped, shared = terms.shared
+            logStriped = Array(repeating: Array(repeating: 0.0, count: setCount), count: n)
+            logShared = Array(repeating: 0.0, count: n)
+            weakestStriped = Array(repeating: Array(repeating: -1, count: setCount), count: n)
+            weakestShared = Array(repeating: -1, count: n)
+            let requirements = SimulationEngine.requirements(d)
+            let weaker = AvailabilityModel.weaker
+            for e in order {
+                var deps: [Int] = []  // components
+                if d.endpointService[e] >= 0 { deps.append(d.endpointService[e]) }
+                for r in requirements[e] {
+                    switch r {
+                    case .call(let callee):
+                        for t in 0..<setCount {
+                            logStriped[e][t] += logStriped[callee][t]
+                            weakestStriped[e][t] = weaker(weakestStriped[e][t], weakestStriped[callee][t]) { striped[$0][t] }
+                        }
+                        logShared[e] += logShared[callee]
+                        weakestShared[e] = weaker(weakestShared[e], weakestShared[callee]) { shared[$0] }
+                    case .read(let store, _), .write(let store):
+                        deps.append(store)
+                    }
+                }
+                for c in Set(deps) {
+                    if d.striped[c] {
+                        for t in 0..<setCount {
+                            logStriped[e][t] += log(striped[c][t])
+                            weakestStriped[e][t] = weaker(weakestStriped[e][t], c) { striped[$0][t] }
+                        }
+                    } else {
+                        logShared[e] += log(shared[c])
+                        weakestShared[e] = weaker(weakestShared[e], c) { shared[$0] }
+                    }
+                }
             }
-            var row: [Estimate] = []
-            for origin in 0..<setCount {
-                let candidates = arch.striping.failover == .nearest ? Array(0..<setCount) : [origin]
-                var sharedPart = exp(logShared[e])
-                var sharedWeakest = weakestShared[e]
-                if !d.striped[g] {
-                    sharedPart *= shared[g]
-                    sharedWeakest = weaker(sharedWeakest, g) { shared[$0] }
-                }
-                var allFail = 1.0
-                for t in candidates {
-                    var p = chain[t] * exp(logStriped[e][t])
-                    if d.striped[g] { p *= striped[g][t] }
-                    allFail *= (1 - p)
-                }
-                let setsPart = 1 - allFail
-                let common = calc.commonChain(candidates.map { arch.sets[$0].domain })
-                let value = min(globalChain * sharedPart * setsPart, common.availability)
-                // The bottleneck: the largest single contribution to unavailability.
-                var options: [(Double, String)] = []
-                if sharedWeakest >= 0 {
-                    options.append((1 - shared[sharedWeakest], "\(d.components[sharedWeakest]) (\(percent(shared[sharedWeakest])))"))
-                }
-                if candidates.count == 1 {
-                    let t = candidates[0]
-                    var w = weakestStriped[e][t]
-                    if d.striped[g] { w = weaker(w, g) { striped[$0][t] } }
-                    options.append((1 - chain[t], "the domain of set \(arch.sets[t].name) (\(percent(chain[t])))"))
-                    if w >= 0 { options.append((1 - striped[w][t], "\(d.components[w]) in set \(arch.sets[t].name) (\(percent(striped[w][t])))")) }
-                } else {
-                    options.append((allFail, "losing every set at once (\(percent(setsPart)))"))
-                }
-                if globalChain < 1, global != topology.root {
-                    options.append((1 - globalChain, "\(topology[global].level) \(topology[global].name), which holds every instance (\(percent(globalChain)))"))
-                }
-                if let name = common.name, common.availability < globalChain * sharedPart * setsPart {
-                    options.append((1 - common.availability, "\(name), shared by every set (\(percent(common.availability)))"))
-                }
-                let bottleneck = options.max { $0.0 < $1.0 }?.1 ?? "nothing"
-                row.append(Estimate(availability: value, bottleneck: bottleneck))
-            }
-            estimates.append(row)
         }
-        self.estimates = estimates
+    }
+
+    /// Of two components (-1 for none), the one with the lower `value`; `a` on a tie.
+    private static func weaker(_ a: Int, _ b: Int, _ value: (Int) -> Double) -> Int {
+        if a < 0 { return b }
+        if b < 0 { return a }
+        return value(b) < value(a) ? b : a
+    }
+
+    /// Phase 3: the estimates of one public endpoint, one per origin set (none when its endpoint or gateway is unknown).
+    private static func estimates(for pe: PublicEndpoint, _ d: Deployment, _ terms: ComponentTerms, _ closure: DependencyClosure) -> [Estimate] {
+        guard let e = d.graph.indexOf[pe.endpoint], let g = d.index(of: ComponentID(.gateway, pe.gateway)) else { return [] }
+        return (0..<d.setCount).map { origin in estimate(endpoint: e, gateway: g, origin: origin, d, terms, closure) }
+    }
+
+    /// The estimate for users of set `origin`: any candidate set's path may serve them (all sets under
+    /// `failover nearest`), bounded by the domains those sets share; and its largest single contributor.
+    private static func estimate(endpoint e: Int, gateway g: Int, origin: Int, _ d: Deployment,
+                                 _ terms: ComponentTerms, _ closure: DependencyClosure) -> Estimate {
+        let arch = d.architecture
+        let topology = arch.topology
+        let striped = terms.striped, shared = terms.shared, chain = terms.chain
+        let global = terms.global, globalChain = terms.globalChain
+        let candidates = arch.striping.failover == .nearest ? Array(0..<d.setCount) : [origin]
+        var sharedPart = exp(closure.logShared[e])
+        var sharedWeakest = closure.weakestShared[e]
+        if !d.striped[g] {
+            sharedPart *= shared[g]
+            sharedWeakest = weaker(sharedWeakest, g) { shared[$0] }
+        }
+        var allFail = 1.0
+        for t in candidates {
+            var p = chain[t] * exp(closure.logStriped[e][t])
+            if d.striped[g] { p *= striped[g][t] }
+            allFail *= (1 - p)
+        }
+        let setsPart = 1 - allFail
+        let common = terms.calc.commonChain(candidates.map { arch.sets[$0].domain })
+        let value = min(globalChain * sharedPart * setsPart, common.availability)
+        // The bottleneck: the largest single contribution to unavailability.
+        var options: [(Double, String)] = []
+        if sharedWeakest >= 0 {
+            options.append((1 - shared[sharedWeakest], "\(d.components[sharedWeakest]) (\(percent(shared[sharedWeakest])))"))
+        }
+        if candidates.count == 1 {
+            let t = candidates[0]
+            var w = closure.weakestStriped[e][t]
+            if d.striped[g] { w = weaker(w, g) { striped[$0][t] } }
+            options.append((1 - chain[t], "the domain of set \(arch.sets[t].name) (\(percent(chain[t])))"))
+            if w >= 0 { options.append((1 - striped[w][t], "\(d.components[w]) in set \(arch.sets[t].name) (\(percent(striped[w][t])))")) }
+        } else {
+            options.append((allFail, "losing every set at once (\(percent(setsPart)))"))
+        }
+        if globalChain < 1, global != topology.root {
+            options.append((1 - globalChain, "\(topology[global].level) \(topology[global].name), which holds every instance (\(percent(globalChain)))"))
+        }
+        if let name = common.name, common.availability < globalChain * sharedPart * setsPart {
+            options.append((1 - common.availability, "\(name), shared by every set (\(percent(common.availability)))"))
+        }
+        let bottleneck = options.max { $0.0 < $1.0 }?.1 ?? "nothing"
+        return Estimate(availability: value, bottleneck: bottleneck)
     }
 
     /// Instances that must be up: a store's (write) quorum, the registry's majority, else one.

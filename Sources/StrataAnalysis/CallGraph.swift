@@ -67,48 +67,9 @@ public struct CallGraph: Sendable {
     }
 
     /// Strongly connected components with a cycle (more than one endpoint, or a self-call), each sorted by index.
-    /// Tarjan's algorithm, iterative so that deep graphs cannot overflow the stack.
     public func cycles() -> [[Int]] {
-        let n = endpoints.count
-        var index = Array(repeating: -1, count: n), low = Array(repeating: 0, count: n)
-        var onStack = Array(repeating: false, count: n)
-        var stack: [Int] = []
-        var counter = 0
-        var result: [[Int]] = []
-        for root in 0..<n where index[root] < 0 {
-            var work: [(node: Int, edge: Int)] = [(root, 0)]
-            index[root] = counter; low[root] = counter; counter += 1
-            stack.append(root); onStack[root] = true
-            while let (v, e) = work.last {
-                if e < calls[v].count {
-                    work[work.count - 1].edge += 1
-                    let w = calls[v][e].callee
-                    if index[w] < 0 {
-                        index[w] = counter; low[w] = counter; counter += 1
-                        stack.append(w); onStack[w] = true
-                        work.append((w, 0))
-                    } else if onStack[w] {
-                        low[v] = min(low[v], index[w])
-                    }
-                } else {
-                    work.removeLast()
-                    if let parent = work.last { low[parent.node] = min(low[parent.node], low[v]) }
-                    if low[v] == index[v] {
-                        var component: [Int] = []
-                        while true {
-                            let w = stack.removeLast()
-                            onStack[w] = false
-                            component.append(w)
-                            if w == v { break }
-                        }
-                        if component.count > 1 || calls[v].contains(where: { $0.callee == v }) {
-                            result.append(component.sorted())
-                        }
-                    }
-                }
-            }
-        }
-        return result.sorted { $0[0] < $1[0] }
+        let scc = stronglyConnectedComponents()
+        return scc.components.filter { scc.cyclic[$0[0]] }.sorted { $0[0] < $1[0] }
     }
 
     /// True when the graph has no cycle (every analysis that recurses over calls needs this).
@@ -137,5 +98,66 @@ public struct CallGraph: Sendable {
             }
         }
         return order
+    }
+}
+
+extension CallGraph {
+    /// The strongly connected components of a call graph, restricted to some of its calls.
+    public struct StronglyConnectedComponents: Sendable {
+        /// The components, callees first (every component comes after the components it calls into); members sorted by endpoint index.
+        public let components: [[Int]]
+        /// Component index of each endpoint.
+        public let componentOf: [Int]
+        /// True for endpoints on a cycle (a component of several endpoints, or a self-call).
+        public let cyclic: [Bool]
+    }
+
+    /// The strongly connected components over the calls `include` accepts (by default every call).
+    /// Tarjan's algorithm, iterative so that deep graphs cannot overflow the stack.
+    public func stronglyConnectedComponents(including include: (Call) -> Bool = { _ in true }) -> StronglyConnectedComponents {
+        let n = endpoints.count
+        var index = Array(repeating: -1, count: n), low = Array(repeating: 0, count: n)
+        var onStack = Array(repeating: false, count: n)
+        var componentOf = Array(repeating: -1, count: n)
+        var cyclic = Array(repeating: false, count: n)
+        var stack: [Int] = []
+        var components: [[Int]] = []
+        var counter = 0
+        for root in 0..<n where index[root] < 0 {
+            var work: [(node: Int, edge: Int)] = [(root, 0)]
+            index[root] = counter; low[root] = counter; counter += 1
+            stack.append(root); onStack[root] = true
+            while let (v, e) = work.last {
+                let edges = calls[v]
+                if e < edges.count {
+                    work[work.count - 1].edge += 1
+                    guard include(edges[e].call) else { continue }
+                    let w = edges[e].callee
+                    if index[w] < 0 {
+                        index[w] = counter; low[w] = counter; counter += 1
+                        stack.append(w); onStack[w] = true
+                        work.append((w, 0))
+                    } else if onStack[w] {
+                        low[v] = min(low[v], index[w])
+                    }
+                } else {
+                    work.removeLast()
+                    if let parent = work.last { low[parent.node] = min(low[parent.node], low[v]) }
+                    guard low[v] == index[v] else { continue }
+                    var members: [Int] = []
+                    while true {
+                        let w = stack.removeLast()
+                        onStack[w] = false
+                        componentOf[w] = components.count
+                        members.append(w)
+                        if w == v { break }
+                    }
+                    let selfCall = calls[v].contains { $0.callee == v && include($0.call) }
+                    if members.count > 1 || selfCall { for m in members { cyclic[m] = true } }
+                    components.append(members.sorted())
+                }
+            }
+        }
+        return StronglyConnectedComponents(components: components, componentOf: componentOf, cyclic: cyclic)
     }
 }

@@ -1,7 +1,9 @@
 import StrataDiagnostics
 import StrataSyntax
 
-/// Builds gateways, discovery, services (with endpoints) and stores.
+/// Builds gateways, discovery, services (with endpoints) and stores, one file per kind
+/// (GatewayBuilder, DiscoveryBuilder, ServiceBuilder, EndpointBuilder, StoreBuilder); this file holds
+/// what they share: placements, the block header and path checks.
 struct ComponentBuilder {
     let sink: DiagnosticSink
     let topology: Topology
@@ -68,36 +70,38 @@ struct ComponentBuilder {
     }
 
     /// `replicas N per set | across LEVEL [in DOMAIN] | in DOMAIN`.
-    func replicas(_ s: Statement) -> Placement? {
+    func replicas(_ s: Statement, _ info: StatementInfo) -> Placement? {
         sink.noBlock(s)
         var c = ArgumentCursor(s, sink: sink)
-        guard let n = c.integer("the number of replicas", in: 1...ComponentBuilder.maxReplicas, example: "replicas 3 per set") else { return nil }
+        guard let n = c.integer("the number of replicas", in: 1...ComponentBuilder.maxReplicas, example: info.example) else { return nil }
         guard let mode = placementMode(&c, keyword: "replicas") else { return nil }
-        c.finish(usage: "replicas N per set | replicas N across LEVEL [in DOMAIN] | replicas N in DOMAIN")
+        c.finish(usage: info.usage)
         return Placement(count: n.value, mode: mode, span: s.headSpan)
     }
 
     /// `scale MIN..MAX per set [cpu P%]` (or across/in): returns the autoscale range and the placement of MIN instances.
-    func scale(_ s: Statement) -> (Autoscale, Placement)? {
+    func scale(_ s: Statement, _ info: StatementInfo) -> (Autoscale, Placement)? {
         sink.noBlock(s)
         var c = ArgumentCursor(s, sink: sink)
-        guard let range = c.range("the autoscaling range", in: 1...ComponentBuilder.maxReplicas, example: "scale 3..12 per set") else { return nil }
+        guard let range = c.range("the autoscaling range", in: 1...ComponentBuilder.maxReplicas, example: info.example) else { return nil }
+        // The example after a wrong placement word reads `scale 3..12 3 per set`; kept as is, since messages must not change here.
         guard let mode = placementMode(&c, keyword: "scale 3..12") else { return nil }
         var cpu = 0.7
         if c.accept("cpu") != nil {
             guard let p = c.percentage("a CPU utilisation target", example: "cpu 70%") else { return nil }
             cpu = p.value
         }
-        c.finish(usage: "scale MIN..MAX per set [cpu 70%]")
+        c.finish(usage: info.usage)
         return (Autoscale(min: range.value.lowerBound, max: range.value.upperBound, cpuPercent: cpu, span: s.headSpan),
                 Placement(count: range.value.lowerBound, mode: mode, span: s.headSpan))
     }
 
-    /// Reads the component's name from `KEYWORD NAME { ... }`.
-    func header(_ s: Statement, kind: String) -> (Located<String>, Block)? {
+    /// Reads the component's name from `KEYWORD NAME { ... }`; `info` is the statement's entry in the architecture's table.
+    func header(_ s: Statement, _ info: StatementInfo) -> (Located<String>, Block)? {
+        let kind = info.keyword
         var c = ArgumentCursor(s, sink: sink)
         guard let name = c.name("the \(kind)'s name") else { return nil }
-        c.finish(usage: "\(kind) NAME { ... }")
+        c.finish(usage: info.usage)
         guard let block = sink.requireBlock(s, example: "\(kind) \(name.value) { replicas 2 per set }") else { return nil }
         return (name, block)
     }
@@ -105,87 +109,6 @@ struct ComponentBuilder {
     func missingPlacement(_ name: Located<String>, kind: String, scale: Bool = false) {
         sink.emit(Catalogue.missingStatement, "\(kind) `\(name.value)` has no placement", at: name.span,
                   help: "add `replicas 2 per set`, `replicas 3 across idc` or `replicas 2 in DOMAIN`" + (scale ? ", or `scale 2..10 per set`" : ""))
-    }
-
-    // MARK: Gateway
-
-    func gateway(_ statement: Statement) -> Gateway? {
-        guard let (name, block) = header(statement, kind: "gateway") else { return nil }
-        var tracker = StatementTracker(sink: sink)
-        var engine = GatewayEngine.envoy
-        var placement: Placement?
-        var auth: Located<AuthMode>?
-        var rateLimit: Double?
-        var routes: [GatewayRoute] = []
-        var allows: [Allow] = []
-        for s in block.statements {
-            switch s.keyword {
-            case "engine":
-                tracker.single(s, usage: "engine envoy") { c in
-                    if let w = c.choice(["envoy", "nginx"], what: "a gateway engine") { engine = GatewayEngine(rawValue: w.value)! }
-                }
-            case "replicas":
-                guard tracker.first(s, key: "placement") else { continue }
-                placement = replicas(s)
-            case "auth":
-                tracker.single(s, usage: "auth jwt") { c in
-                    if let w = c.choice(["jwt", "api-key", "none"], what: "an authentication mode") { auth = Located(AuthMode(rawValue: w.value)!, w.span) }
-                }
-            case "rate-limit":
-                tracker.single(s, usage: "rate-limit 2000/s") { c in
-                    rateLimit = c.rate("a rate limit", example: "rate-limit 2000/s")?.value
-                }
-            case "route":
-                if let r = route(s) {
-                    if let dup = routes.first(where: { $0.prefix == r.prefix }) {
-                        sink.emit(Catalogue.duplicateName, "route prefix \"\(r.prefix)\" is declared twice in gateway `\(name.value)`", at: r.span,
-                                  secondary: [Label(dup.span, "first declared here")])
-                    } else {
-                        routes.append(r)
-                    }
-                }
-            case "allow":
-                if let a = sink.allow(s) { allows.append(a) }
-            default:
-                sink.unknownStatement(s, in: "a gateway", accepted: ["engine", "replicas", "auth", "rate-limit", "route", "allow"])
-            }
-        }
-        guard let placement else {
-            if tracker.span(of: "placement") == nil { missingPlacement(name, kind: "gateway") }
-            return nil
-        }
-        return Gateway(name: name.value, span: name.span, engine: engine, placement: placement, auth: auth,
-                       rateLimitPerSecond: rateLimit, routes: routes, allows: allows)
-    }
-
-    /// `route "PREFIX" -> SERVICE { timeout D retries N }`.
-    private func route(_ s: Statement) -> GatewayRoute? {
-        var c = ArgumentCursor(OptionList.flatten(s, sink: sink), sink: sink)
-        guard let prefix = c.string("a path prefix", example: "route \"/api/orders\" -> orders") else { return nil }
-        guard let arrow = c.peek, case .arrow = arrow.kind else { c.wrong("`->` and a service", example: "route \"\(prefix.value)\" -> orders"); return nil }
-        c.advance()
-        guard let service = c.word("the service to route to", example: "route \"\(prefix.value)\" -> orders") else { return nil }
-        if let problem = pathProblem(prefix.value) {
-            sink.emit(Catalogue.invalidArgument, "route prefix \"\(prefix.value)\" \(problem)", at: prefix.span)
-            return nil
-        }
-        var timeout: Double?
-        var retries = 0
-        var seen: Set<String> = []
-        while !c.isAtEnd, !c.failed {
-            guard let key = c.choice(["timeout", "retries"], what: "a route option") else { return nil }
-            if !seen.insert(key.value).inserted {
-                sink.emit(Catalogue.duplicateStatement, "`\(key.value)` is given twice for this route", at: key.span)
-            }
-            if key.value == "timeout" {
-                timeout = c.duration("a timeout", example: "timeout 900ms")?.value
-            } else {
-                retries = c.integer("the number of retries", in: 0...10, example: "retries 2")?.value ?? 0
-            }
-        }
-        if c.failed { return nil }
-        return GatewayRoute(prefix: prefix.value, service: service.value, serviceSpan: service.span,
-                            timeoutMilliseconds: timeout, retries: retries, span: s.headSpan)
     }
 
     /// Why a path is not acceptable, or nil.
@@ -203,68 +126,29 @@ struct ComponentBuilder {
         if path.contains("{}") { return "has an empty `{}` parameter" }
         return nil
     }
+}
 
-    // MARK: Discovery
+/// A reader of a component's block (gateway, discovery, service, endpoint, store).
+protocol ComponentReader: StatementReader {
+    var builder: ComponentBuilder { get }
+}
 
-    func discovery(_ statement: Statement) -> Discovery? {
-        var head = ArgumentCursor(statement, sink: sink)
-        head.finish(usage: "discovery { mode registry }")
-        guard let block = sink.requireBlock(statement, example: "discovery { mode registry; engine etcd; replicas 3 across idc }") else { return nil }
-        var tracker = StatementTracker(sink: sink)
-        var mode: Located<DiscoveryMode>?
-        var engine: Located<DiscoveryEngine>?
-        var placement: Placement?
-        var allows: [Allow] = []
-        for s in block.statements {
-            switch s.keyword {
-            case "mode":
-                tracker.single(s, usage: "mode registry") { c in
-                    if let w = c.choice(["registry", "mesh"], what: "a discovery mode") { mode = Located(DiscoveryMode(rawValue: w.value)!, w.span) }
-                }
-            case "engine":
-                tracker.single(s, usage: "engine etcd") { c in
-                    if let w = c.choice(["etcd", "consul", "envoy"], what: "a discovery engine") { engine = Located(DiscoveryEngine(rawValue: w.value)!, w.span) }
-                }
-            case "replicas":
-                guard tracker.first(s, key: "placement") else { continue }
-                placement = replicas(s)
-            case "allow":
-                if let a = sink.allow(s) { allows.append(a) }
-            default:
-                sink.unknownStatement(s, in: "`discovery`", accepted: ["mode", "engine", "replicas", "allow"])
-            }
-        }
-        guard let mode else {
-            sink.emit(Catalogue.missingStatement, "`discovery` needs a `mode`", at: statement.headSpan, help: "add `mode registry` or `mode mesh`")
-            return nil
-        }
-        switch mode.value {
-        case .registry:
-            if let engine, engine.value == .envoy {
-                sink.emit(Catalogue.conflictingStatements, "`engine envoy` is for `mode mesh`; a registry runs `etcd` or `consul`", at: engine.span,
-                          secondary: [Label(mode.span, "mode given here")])
-                return nil
-            }
-            guard let placement else {
-                if tracker.span(of: "placement") == nil {
-                    sink.emit(Catalogue.missingStatement, "the registry has no placement", at: statement.headSpan,
-                              help: "a registry is a component too: add `replicas 3 across idc`")
-                }
-                return nil
-            }
-            return Discovery(mode: .registry, engine: engine?.value ?? .etcd, placement: placement, span: statement.headSpan, allows: allows)
-        case .mesh:
-            if let engine, engine.value != .envoy {
-                sink.emit(Catalogue.conflictingStatements, "`mode mesh` uses `engine envoy` sidecars, not \(engine.value)", at: engine.span,
-                          secondary: [Label(mode.span, "mode given here")])
-                return nil
-            }
-            if let placement {
-                sink.emit(Catalogue.conflictingStatements, "mesh sidecars run beside every instance; `replicas` does not apply", at: placement.span,
-                          secondary: [Label(mode.span, "mode given here")])
-                return nil
-            }
-            return Discovery(mode: .mesh, engine: .envoy, placement: nil, span: statement.headSpan, allows: allows)
+extension ComponentReader {
+    var sink: DiagnosticSink { builder.sink }
+}
+
+/// A reader of a placed component's block: `replicas` (and for services `scale`) set its placement.
+protocol PlacementReader: ComponentReader, TrackingReader {
+    var placement: Placement? { get set }
+}
+
+extension StatementEntry where Reader: PlacementReader {
+    /// `replicas N per set | across LEVEL [in DOMAIN] | in DOMAIN`, once per block (shared with `scale`).
+    static func replicas(summary: String) -> StatementEntry {
+        StatementEntry("replicas", usage: "replicas N per set | replicas N across LEVEL [in DOMAIN] | replicas N in DOMAIN",
+                       example: "replicas 3 per set", summary: summary) { r, s, info in
+            guard r.tracker.first(s, key: "placement") else { return }
+            r.placement = r.builder.replicas(s, info)
         }
     }
 }

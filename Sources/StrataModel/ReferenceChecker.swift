@@ -9,7 +9,14 @@ struct ReferenceChecker {
     /// Removes components whose name is taken (reporting them) and reports
     /// Swift-identifier collisions and unknown references.
     func check(gateways: inout [Gateway], services: inout [Service], stores: inout [Store]) {
-        // Gateways, services and stores share one namespace.
+        claimNames(gateways: &gateways, services: &services, stores: &stores)
+        checkEndpointIdentifiers(services)
+        checkReferences(gateways: gateways, services: services, stores: stores)
+    }
+
+    /// Gateways, services and stores share one namespace, and their Swift identifiers must differ:
+    /// keeps the first of each name, reporting the others.
+    private func claimNames(gateways: inout [Gateway], services: inout [Service], stores: inout [Store]) {
         var taken: [String: (kind: String, span: Span)] = [:]
         var identifiers: [String: (name: String, span: Span)] = [:]
         func claim(_ name: String, kind: String, span: Span) -> Bool {
@@ -32,7 +39,10 @@ struct ReferenceChecker {
         gateways = gateways.filter { claim($0.name, kind: "gateway", span: $0.span) }
         services = services.filter { claim($0.name, kind: "service", span: $0.span) }
         stores = stores.filter { claim($0.name, kind: "store", span: $0.span) }
+    }
 
+    /// The endpoints of one service must become distinct Swift identifiers.
+    private func checkEndpointIdentifiers(_ services: [Service]) {
         for service in services {
             var endpointIdentifiers: [String: Endpoint] = [:]
             for e in service.endpoints {
@@ -44,7 +54,10 @@ struct ReferenceChecker {
                 endpointIdentifiers[identifier] = e
             }
         }
+    }
 
+    /// Every route, call, read and write must name a declared service, endpoint or store.
+    private func checkReferences(gateways: [Gateway], services: [Service], stores: [Store]) {
         let serviceNames = Dictionary(services.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let storeNames = Set(stores.map(\.name))
         let allServiceNames = services.map(\.name)

@@ -11,30 +11,40 @@ struct Resolver {
 
     init(sources: SourceManager) { sink = DiagnosticSink(sources: sources) }
 
+    static let table = StatementTable<TopLevelReader>(.file, context: "the top level", [
+        StatementEntry("architecture", usage: "architecture NAME { ... }",
+                       example: "architecture shop { topology { region east { city shanghai { idc sh-a } } } }",
+                       summary: "the system a compilation describes; exactly one per compilation", opens: .architecture) { r, s, _ in
+            if let first = r.architecture {
+                r.sink.emit(Catalogue.multipleArchitectures, "a compilation declares one architecture; this is the second", at: s.headSpan,
+                            secondary: [Label(first.headSpan, "first architecture declared here")])
+            } else {
+                r.architecture = s
+            }
+        },
+        .include,
+    ])
+
     /// Resolves the top level of a compilation.
     func resolve(_ statements: [Statement], rootFile: FileID) -> Architecture? {
-        var architecture: Statement?
-        for statement in statements {
-            switch statement.keyword {
-            case "architecture":
-                if let first = architecture {
-                    sink.emit(Catalogue.multipleArchitectures, "a compilation declares one architecture; this is the second", at: statement.headSpan,
-                              secondary: [Label(first.headSpan, "first architecture declared here")])
-                } else {
-                    architecture = statement
-                }
-            default:
-                sink.emit(Catalogue.unknownStatement, "`\(statement.keyword)` cannot appear at the top level", at: statement.keywordSpan,
-                          help: "the top level holds `architecture NAME { ... }` and `include \"file.strata\"`; put `\(statement.keyword)` inside the architecture")
-            }
+        var r = TopLevelReader(sink: sink)
+        Self.table.read(statements, into: &r) { r, statement in
+            r.sink.emit(Catalogue.unknownStatement, "`\(statement.keyword)` cannot appear at the top level", at: statement.keywordSpan,
+                        help: "the top level holds `architecture NAME { ... }` and `include \"file.strata\"`; put `\(statement.keyword)` inside the architecture")
         }
-        guard let architecture else {
+        guard let architecture = r.architecture else {
             sink.emit(Catalogue.emptySpec, "the spec declares no architecture", at: Span(file: rootFile, start: 0, end: 0))
             return nil
         }
         var builder = ArchitectureBuilder(sink: sink)
         return builder.build(architecture)
     }
+}
+
+/// What the top level of a compilation holds: its one architecture.
+struct TopLevelReader: StatementReader {
+    let sink: DiagnosticSink
+    var architecture: Statement?
 }
 
 /// Tracks single-valued statements of one block to report duplicates.
@@ -58,15 +68,6 @@ struct StatementTracker {
     }
 
     func span(of key: String) -> Span? { seen[key] }
-
-    /// Reads a single-valued statement: reports a repeat or a stray block, lets `read` consume the
-    /// arguments, then reports leftovers against `usage`.
-    mutating func single(_ statement: Statement, usage: String, _ read: (inout ArgumentCursor) -> Void) {
-        guard first(statement), sink.noBlock(statement) else { return }
-        var cursor = ArgumentCursor(statement, sink: sink)
-        read(&cursor)
-        cursor.finish(usage: usage)
-    }
 }
 
 extension DiagnosticSink {
@@ -98,13 +99,13 @@ extension DiagnosticSink {
         return nil
     }
 
-    /// Parses `allow RULE "reason"`.
-    func allow(_ statement: Statement) -> Allow? {
+    /// Parses `allow RULE "reason"`, with the usage and example of its table entry.
+    func allow(_ statement: Statement, usage: String, example: String) -> Allow? {
         noBlock(statement)
         var cursor = ArgumentCursor(statement, sink: self)
-        guard let rule = cursor.word("the name of the rule to allow", example: "allow single-instance \"reason\"") else { return nil }
+        guard let rule = cursor.word("the name of the rule to allow", example: example) else { return nil }
         guard let reason = cursor.string("a reason in quotes", example: "allow \(rule.value) \"why this is acceptable\"") else { return nil }
-        cursor.finish(usage: "allow RULE \"reason\"")
+        cursor.finish(usage: usage)
         if reason.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             emit(Catalogue.invalidArgument, "the reason of `allow \(rule.value)` is empty", at: reason.span,
                  help: "say why the finding is acceptable; the reason is shown in reports")

@@ -1,10 +1,40 @@
 import StrataDiagnostics
 import StrataSyntax
 
-/// Builds the domain tree, latency and availability from `topology { ... }`.
-struct TopologyBuilder {
+/// What `topology { ... }` has said so far.
+struct TopologyReader: TrackingReader {
+    let builder: TopologyBuilder
+    var tracker: StatementTracker
+    var sink: DiagnosticSink { builder.sink }
+}
+
+/// What a region's or a city's block has said: its child domains are added under `parent`.
+struct DomainReader: StatementReader {
+    let builder: TopologyBuilder
+    let parent: DomainID
+    var sink: DiagnosticSink { builder.sink }
+}
+
+/// What an IDC's block has said: `racks N` or named racks, built once the block is read.
+struct IDCReader: StatementReader {
     let sink: DiagnosticSink
-    var topology: Topology
+    var countStatement: Statement?
+    var countInfo: StatementInfo?
+    var named: [(statement: Statement, info: StatementInfo)] = []
+}
+
+/// What a rack's `{ machines M }` has said.
+struct RackReader: TrackingReader {
+    let sink: DiagnosticSink
+    var tracker: StatementTracker
+    var machines: Int?
+}
+
+/// Builds the domain tree, latency and availability from `topology { ... }`. A class, so that the
+/// readers of nested blocks add domains to the one tree being built.
+final class TopologyBuilder {
+    let sink: DiagnosticSink
+    private(set) var topology: Topology
     /// Where each named domain was declared, for duplicate reports.
     private var declared: [String: Span] = [:]
 
@@ -16,19 +46,62 @@ struct TopologyBuilder {
     /// Largest rack or machine count accepted (keeps expansion bounded).
     static let maxCount = 10_000
 
-    mutating func build(_ statement: Statement) {
-        var c = ArgumentCursor(statement, sink: sink)
-        c.finish(usage: "topology { region NAME { ... } }")
-        guard let block = sink.requireBlock(statement, example: "topology { region east { city shanghai { idc sh-a { racks 2 } } } }") else { return }
-        var tracker = StatementTracker(sink: sink)
-        for s in block.statements {
-            switch s.keyword {
-            case "region": domain(s, level: .region, parent: topology.root)
-            case "latency": if tracker.first(s) { latency(s) }
-            case "availability": if tracker.first(s) { availability(s) }
-            default: sink.unknownStatement(s, in: "`topology`", accepted: ["region", "latency", "availability"])
+    static let topologyTable = StatementTable<TopologyReader>(.topology, context: "`topology`", [
+        StatementEntry("region", usage: "region NAME { ... }", example: "region west { city shenzhen { idc sz-a } }",
+                       summary: "a region; holds at least one `city`", opens: .region) { r, s, info in
+            r.builder.domain(s, level: .region, parent: r.builder.topology.root, info)
+        },
+        StatementEntry("latency", usage: "latency { LEVEL D ... A <-> B D }", example: "latency { rack 0.2ms; idc 1ms; city 6ms }",
+                       summary: "round-trip times between machines by the level at which they part (`machine` .. `region`), and overrides between two domains") { r, s, _ in
+            if r.tracker.first(s) { r.builder.latency(s) }
+        },
+        StatementEntry("availability", usage: "availability { LEVEL P% ... }", example: "availability { machine 99.9% rack 99.95% }",
+                       summary: "the availability of one domain of each level, used by the `slo` analysis") { r, s, _ in
+            if r.tracker.first(s) { r.builder.availability(s) }
+        },
+    ])
+
+    static let regionTable = StatementTable<DomainReader>(.region, context: "a region", [
+        StatementEntry("city", usage: "city NAME { ... }", example: "city hangzhou { idc hz-a }", summary: "a city; holds at least one `idc`", opens: .city) { r, s, info in
+            r.builder.domain(s, level: .city, parent: r.parent, info)
+        },
+    ])
+
+    static let cityTable = StatementTable<DomainReader>(.city, context: "a city", [
+        StatementEntry("idc", usage: "idc NAME { ... }", example: "idc sh-d { racks 2 }",
+                       summary: "a data centre; without racks it has one implicit rack `<idc>-r1`", opens: .idc) { r, s, info in
+            r.builder.domain(s, level: .idc, parent: r.parent, info)
+        },
+    ])
+
+    static let idcTable = StatementTable<IDCReader>(.idc, context: "an idc", [
+        StatementEntry("racks", usage: "racks N", example: "racks 4", summary: "N racks named `<idc>-r1` .. `<idc>-rN`", opens: .rack) { r, s, info in
+            if let earlier = r.countStatement {
+                r.sink.emit(Catalogue.duplicateStatement, "`racks` is given twice in this block", at: s.headSpan,
+                            secondary: [Label(earlier.headSpan, "first given here")])
+            } else {
+                r.countStatement = s
+                r.countInfo = info
             }
-        }
+        },
+        StatementEntry("rack", usage: "rack NAME", example: "rack sh-a-r1 { machines 8 }", summary: "one explicitly named rack", opens: .rack) { r, s, info in
+            r.named.append((s, info))
+        },
+    ])
+
+    static let rackTable = StatementTable<RackReader>(.rack, context: "a rack", [
+        .single("machines", usage: "machines N", example: "machines 8", summary: "the rack's machines, named `<rack>-m1` .. `<rack>-mM`") { r, c, info in
+            r.machines = c.integer("the number of machines", in: 1...TopologyBuilder.maxCount, example: info.example)?.value
+        },
+    ])
+
+    /// `topology { ... }`; `info` is its entry in the architecture's table.
+    func build(_ statement: Statement, _ info: StatementInfo) {
+        var c = ArgumentCursor(statement, sink: sink)
+        c.finish(usage: info.usage)
+        guard let block = sink.requireBlock(statement, example: info.example) else { return }
+        var reader = TopologyReader(builder: self, tracker: StatementTracker(sink: sink))
+        Self.topologyTable.read(block.statements, into: &reader)
         if topology[topology.root].children.isEmpty {
             sink.emit(Catalogue.missingStatement, "the topology declares no region", at: statement.headSpan,
                       help: "add `region NAME { city NAME { idc NAME { racks 2 } } }`")
@@ -36,7 +109,7 @@ struct TopologyBuilder {
     }
 
     /// Registers a domain name, reporting duplicates. Returns false for a duplicate.
-    private mutating func register(_ name: Located<String>) -> Bool {
+    private func register(_ name: Located<String>) -> Bool {
         if let earlier = declared[name.value] {
             sink.emit(Catalogue.duplicateName, "failure domain `\(name.value)` is declared twice", at: name.span,
                       secondary: [Label(earlier, "first declared here")],
@@ -47,61 +120,40 @@ struct TopologyBuilder {
         return true
     }
 
-    private static let childLevel: [DomainLevel: (keyword: String, level: DomainLevel)] = [
-        .region: ("city", .city), .city: ("idc", .idc),
-    ]
-
     /// `region|city|idc NAME { ... }`.
-    private mutating func domain(_ statement: Statement, level: DomainLevel, parent: DomainID) {
+    private func domain(_ statement: Statement, level: DomainLevel, parent: DomainID, _ info: StatementInfo) {
         var c = ArgumentCursor(statement, sink: sink)
         guard let name = c.name("the \(level) name") else { return }
-        c.finish(usage: "\(level) NAME { ... }")
+        c.finish(usage: info.usage)
         guard register(name) else { return }
         let id = topology.add(name: name.value, level: level, parent: parent, span: name.span)
         if level == .idc {
             idcBody(statement, id: id, name: name.value)
             return
         }
-        let child = TopologyBuilder.childLevel[level]!
-        guard let block = sink.requireBlock(statement, example: "\(level) \(name.value) { \(child.keyword) NAME { ... } }") else { return }
-        for s in block.statements {
-            if s.keyword == child.keyword {
-                domain(s, level: child.level, parent: id)
-            } else {
-                sink.unknownStatement(s, in: "a \(level)", accepted: [child.keyword])
-            }
-        }
+        let table = level == .region ? Self.regionTable : Self.cityTable
+        let child = table.accepted[0]
+        guard let block = sink.requireBlock(statement, example: "\(level) \(name.value) { \(child) NAME { ... } }") else { return }
+        var reader = DomainReader(builder: self, parent: id)
+        table.read(block.statements, into: &reader)
         if topology[id].children.isEmpty {
-            sink.emit(Catalogue.missingStatement, "\(level) `\(name.value)` declares no \(child.keyword)", at: name.span,
-                      help: "add `\(child.keyword) NAME { ... }` inside it")
+            sink.emit(Catalogue.missingStatement, "\(level) `\(name.value)` declares no \(child)", at: name.span,
+                      help: "add `\(child) NAME { ... }` inside it")
         }
     }
 
     /// The body of an IDC: `racks N [{ machines M }]` or `rack NAME [{ machines M }]`.
-    private mutating func idcBody(_ statement: Statement, id: DomainID, name: String) {
-        var countStatement: Statement?
-        var named: [Statement] = []
-        for s in statement.block?.statements ?? [] {
-            switch s.keyword {
-            case "racks":
-                if let earlier = countStatement {
-                    sink.emit(Catalogue.duplicateStatement, "`racks` is given twice in this block", at: s.headSpan,
-                              secondary: [Label(earlier.headSpan, "first given here")])
-                } else {
-                    countStatement = s
-                }
-            case "rack": named.append(s)
-            default: sink.unknownStatement(s, in: "an idc", accepted: ["racks", "rack"])
-            }
-        }
-        if let countStatement, let first = named.first {
+    private func idcBody(_ statement: Statement, id: DomainID, name: String) {
+        var r = IDCReader(sink: sink)
+        Self.idcTable.read(statement.block?.statements ?? [], into: &r)
+        if let countStatement = r.countStatement, let first = r.named.first {
             sink.emit(Catalogue.conflictingStatements, "an idc takes either `racks N` or named `rack` statements, not both",
-                      at: first.headSpan, secondary: [Label(countStatement.headSpan, "`racks` given here")])
+                      at: first.statement.headSpan, secondary: [Label(countStatement.headSpan, "`racks` given here")])
         }
-        if let s = countStatement {
+        if let s = r.countStatement, let info = r.countInfo {
             var c = ArgumentCursor(s, sink: sink)
-            guard let n = c.integer("the number of racks", in: 1...TopologyBuilder.maxCount, example: "racks 4") else { return }
-            c.finish(usage: "racks N")
+            guard let n = c.integer("the number of racks", in: 1...TopologyBuilder.maxCount, example: info.example) else { return }
+            c.finish(usage: info.usage)
             let machines = machineCount(s)
             for i in 1...n.value {
                 let rackName = "\(name)-r\(i)"
@@ -113,11 +165,11 @@ struct TopologyBuilder {
                 declared[rackName] = n.span
                 addRack(rackName, idc: id, span: n.span, machines: machines)
             }
-        } else if !named.isEmpty {
-            for s in named {
+        } else if !r.named.isEmpty {
+            for (s, info) in r.named {
                 var c = ArgumentCursor(s, sink: sink)
                 guard let rack = c.name("the rack name") else { continue }
-                c.finish(usage: "rack NAME")
+                c.finish(usage: info.usage)
                 guard register(rack) else { continue }
                 addRack(rack.value, idc: id, span: rack.span, machines: machineCount(s))
             }
@@ -128,7 +180,7 @@ struct TopologyBuilder {
     }
 
     /// Adds a rack and, when its machine count is declared, its machines.
-    private mutating func addRack(_ name: String, idc: DomainID, span: Span?, machines: Int?) {
+    private func addRack(_ name: String, idc: DomainID, span: Span?, machines: Int?) {
         let rack = topology.add(name: name, level: .rack, parent: idc, span: span, machineCount: machines)
         guard let machines else { return }
         for m in 1...machines {
@@ -139,22 +191,13 @@ struct TopologyBuilder {
     /// `{ machines M }` after `racks N` or `rack NAME`.
     private func machineCount(_ statement: Statement) -> Int? {
         guard let block = statement.block else { return nil }
-        var result: Int?
-        var tracker = StatementTracker(sink: sink)
-        for s in block.statements {
-            guard s.keyword == "machines" else {
-                sink.unknownStatement(s, in: "a rack", accepted: ["machines"])
-                continue
-            }
-            tracker.single(s, usage: "machines N") { c in
-                result = c.integer("the number of machines", in: 1...TopologyBuilder.maxCount, example: "machines 8")?.value
-            }
-        }
-        return result
+        var r = RackReader(sink: sink, tracker: StatementTracker(sink: sink))
+        Self.rackTable.read(block.statements, into: &r)
+        return r.machines
     }
 
     /// `latency { rack 0.2ms idc 1ms ... a <-> b 28ms }`.
-    private mutating func latency(_ statement: Statement) {
+    private func latency(_ statement: Statement) {
         var c = ArgumentCursor(OptionList.flatten(statement, sink: sink), sink: sink)
         var seen: [String: Span] = [:]
         while !c.isAtEnd, !c.failed {
@@ -197,7 +240,7 @@ struct TopologyBuilder {
     }
 
     /// `availability { machine 99.9% rack 99.95% ... }`.
-    private mutating func availability(_ statement: Statement) {
+    private func availability(_ statement: Statement) {
         var c = ArgumentCursor(OptionList.flatten(statement, sink: sink), sink: sink)
         var seen: [String: Span] = [:]
         while !c.isAtEnd, !c.failed {

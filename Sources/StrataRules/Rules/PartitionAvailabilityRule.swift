@@ -114,7 +114,7 @@ private struct StoreDependencies {
     private var accesses: [[Access]]
     /// Per endpoint: the endpoint at distance 1 on its path (itself at distance 0 or 1), where the last hops start.
     private var lastButOne: [Int]
-    private let components: PlacementSupport.CallComponents
+    private let components: CallGraph.StronglyConnectedComponents
     private let words: Int
     /// Per component of the hard-call graph: the tracked stores reached, as a bitset (empty when not computed).
     private var reach: [[UInt64]]
@@ -181,7 +181,7 @@ private struct StoreDependencies {
         }
 
         // Every store reached, per component, callees first.
-        components = PlacementSupport.CallComponents(graph) { $0.isHard }
+        components = graph.stronglyConnectedComponents { $0.isHard }
         words = (stores.count + 63) / 64
         reach = Array(repeating: [], count: components.components.count)
         for (c, members) in components.components.enumerated() where relevant[members[0]] {

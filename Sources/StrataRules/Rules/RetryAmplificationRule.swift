@@ -53,7 +53,7 @@ private struct RetryPaths {
     init(_ graph: CallGraph) {
         self.graph = graph
         let n = graph.endpoints.count
-        let components = PlacementSupport.CallComponents(graph) { _ in true }
+        let components = graph.stronglyConnectedComponents()
         cyclic = components.cyclic
         let calleesFirst = components.components.flatMap { $0 }.filter { !components.cyclic[$0] }
         best = Array(repeating: 0, count: n)
