@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules", "StrataTestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "StrataRunTests", dependencies: ["StrataRun", "StrataDriver", "StrataGen", "StrataTestSupport"]),
         .testTarget(name: "StrataDriverTests", dependencies: ["StrataDriver", "StrataGen", "StrataTestSupport"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDriver", "StrataDiagnostics", "StrataTestSupport"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDriver", "StrataDiagnostics", "StrataModel", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

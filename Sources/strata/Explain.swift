@@ -5,16 +5,19 @@ import StrataDriver
 /// `strata explain`: prints what a diagnostic code or rule name means.
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explain a diagnostic code or rule name.",
+        abstract: "Explain a diagnostic code, a rule name or a statement of the language.",
         discussion: """
             Prints the title, the explanation and the usual fix of a compiler diagnostic \
-            (by code or name), or the title, default severity and doc of a checker rule. \
+            (by code or name), the title, default severity and doc of a checker rule, or the \
+            usage and an example of a statement keyword in each block that accepts it (a name \
+            that is both a rule and a keyword, such as auth, explains the rule). \
             --list lists the compiler codes, then the rules. Exit status 2 for an unknown id.
 
             Examples:
               strata explain E0103
               strata explain unterminated-string
               strata explain survival
+              strata explain replicas
               strata explain --list
             """)
 
@@ -36,7 +39,11 @@ struct Explain: ParsableCommand {
         }
         let key = id ?? ""
         guard let rule = RuleDescriptor.lookup(key, in: Pipeline.ruleDescriptors) else {
-            var message = "strata: error: unknown diagnostic code or rule name '\(key)'"
+            if let statement = StatementExplanation.text(for: key) {
+                try Console.write(statement)
+                return
+            }
+            var message = "strata: error: unknown diagnostic code, rule name or statement '\(key)'"
             if let guess = RuleExplanation.closestMatch(to: key, in: Pipeline.ruleDescriptors) { message += "; did you mean '\(guess)'?" }
             Console.writeError(message + "\nRun 'strata explain --list' to see every code and name.\n")
             throw ExitCode(2)

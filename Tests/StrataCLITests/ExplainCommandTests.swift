@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StrataModel
 
 /// End-to-end tests of `strata explain`.
 @Suite struct ExplainCommandTests {
@@ -30,13 +31,31 @@ import Testing
         #expect(result.status == 2)
         #expect(result.standardOutput.isEmpty)
         #expect(result.standardError == """
-            strata: error: unknown diagnostic code or rule name 'unterminated-strng'; did you mean 'unterminated-string'?
+            strata: error: unknown diagnostic code, rule name or statement 'unterminated-strng'; did you mean 'unterminated-string'?
             Run 'strata explain --list' to see every code and name.
 
             """)
         let nothingClose = try StrataProcess.run(["explain", "zzz"], in: directory.url)
         #expect(nothingClose.status == 2)
         #expect(nothingClose.standardError.contains("strata explain --list"))
+    }
+
+    /// A statement keyword is explained from the resolver's statement tables, in every block that accepts it.
+    @Test func aStatementKeywordShowsItsUsageFromTheStatementTables() throws {
+        let directory = try TemporaryDirectory()
+        let result = try StrataProcess.run(["explain", "replicas"], in: directory.url)
+        #expect(result.status == 0)
+        let blocks = StatementCatalogue.statement(named: "replicas")
+        #expect(blocks.count >= 2)
+        #expect(result.standardOutput.hasPrefix("statement `replicas`\n"))
+        for entry in blocks {
+            #expect(result.standardOutput.contains("in `\(entry.block)`: \(entry.summary)\n"))
+            #expect(result.standardOutput.contains("  usage:    \(entry.usage)\n"))
+            #expect(result.standardOutput.contains("  example:  \(entry.example)\n"))
+        }
+        // A name that is a rule and a keyword explains the rule.
+        let auth = try StrataProcess.run(["explain", "auth"], in: directory.url)
+        #expect(auth.standardOutput.hasPrefix("auth: "))
     }
 
     @Test func listsEveryEntry() throws {
