@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the lexer is one state machine over bytes, and its scanning
+// functions share the cursor and the diagnostic bag; split across files they would read worse.
 import StrataDiagnostics
 
 /// Turns the bytes of one file into tokens. Never fails: bad input becomes a
