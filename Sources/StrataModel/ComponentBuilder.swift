@@ -111,21 +111,8 @@ struct ComponentBuilder {
                   help: "add `replicas 2 per set`, `replicas 3 across idc` or `replicas 2 in DOMAIN`" + (scale ? ", or `scale 2..10 per set`" : ""))
     }
 
-    /// Why a path is not acceptable, or nil.
-    func pathProblem(_ path: String) -> String? {
-        guard path.hasPrefix("/") else { return "must start with `/`" }
-        if path.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" || $0 == "\"" || $0 == "\\" || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }) {
-            return "must not contain spaces, quotes, backslashes, control characters, `?` or `#`"
-        }
-        var depth = 0
-        for ch in path {
-            if ch == "{" { depth += 1; if depth > 1 { return "has nested `{`" } }
-            if ch == "}" { depth -= 1; if depth < 0 { return "has `}` without `{`" } }
-        }
-        if depth != 0 { return "has an unclosed `{`" }
-        if path.contains("{}") { return "has an empty `{}` parameter" }
-        return nil
-    }
+    /// Why a path is not acceptable, or nil (``ValueSyntax/pathProblem(_:)``).
+    func pathProblem(_ path: String) -> String? { ValueSyntax.pathProblem(path) }
 }
 
 /// A reader of a component's block (gateway, discovery, service, endpoint, store).

@@ -48,6 +48,11 @@ extension ComponentBuilder {
         },
         .single("key", usage: "key \"x-user-id\"", summary: "stateful only: requests with the same value of this header reach the same instance") { r, c, info in
             r.key = c.string("the request header that partitions state", example: info.example)
+            if let key = r.key, let problem = ValueSyntax.headerNameProblem(key.value) {
+                c.sink.emit(Catalogue.invalidArgument, "the key \"\(key.value)\" is not a header name: it \(problem)", at: key.span,
+                            help: "the key names the request header whose value picks the instance, e.g. `key \"x-user-id\"`")
+                r.key = nil
+            }
         },
         .single("cap", usage: "cap ap", summary: "a claim about partitions: `ap` keeps answering, `cp` refuses instead; checked against the stores it depends on") { r, c, _ in
             if let w = c.choice(["ap", "cp"], what: "a CAP claim") { r.cap = Located(CAPClaim(rawValue: w.value)!, w.span) }

@@ -69,8 +69,8 @@ struct SetsReader: TrackingReader, AllowReader {
         } else {
             routing = .cookie(value.value)
         }
-        if value.value.isEmpty || value.value.contains(where: { $0 == " " || $0 == ":" || $0.isNewline }) {
-            sink.emit(Catalogue.invalidArgument, "`\(value.value)` is not a valid \(kind.value) name", at: value.span)
+        if let problem = kind.value == "header" ? ValueSyntax.headerNameProblem(value.value) : ValueSyntax.cookieNameProblem(value.value) {
+            sink.emit(Catalogue.invalidArgument, "\"\(value.value)\" is not a \(kind.value) name: it \(problem)", at: value.span)
         }
         c.finish(usage: info.form(startingWith: "route \(kind.value)"))
     }
@@ -200,8 +200,8 @@ struct AccessBuilder {
             seen[key.value] = key.span
             if key.value == "path" {
                 path = c.string("a path pattern", example: "path \"/static/*\"")
-                if let p = path, !p.value.hasPrefix("/") {
-                    sink.emit(Catalogue.invalidArgument, "a CDN path must start with `/`", at: p.span)
+                if let p = path, let problem = ValueSyntax.cdnPathProblem(p.value) {
+                    sink.emit(Catalogue.invalidArgument, "the CDN path \"\(p.value)\" \(problem)", at: p.span)
                 }
             } else {
                 ttl = c.duration("a cache lifetime", example: "ttl 1h")?.value

@@ -65,7 +65,12 @@ extension ComponentBuilder {
             guard let n = c.integer("the number of shards", in: 1...65_536, example: info.example) else { return }
             r.shards = n.value
             if c.accept("key") != nil {
-                r.shardKey = c.string("the shard key", example: "shards \(n.value) key \"user_id\"")?.value
+                let key = c.string("the shard key", example: "shards \(n.value) key \"user_id\"")
+                if let key, let problem = ValueSyntax.fieldNameProblem(key.value) {
+                    c.sink.emit(Catalogue.invalidArgument, "the shard key \"\(key.value)\" \(problem)", at: key.span)
+                } else {
+                    r.shardKey = key?.value
+                }
             }
         },
         .single("proxy", usage: "proxy", summary: "shards are reached through a data proxy, decoupled from sets; needs `shards`") { r, _, _ in
