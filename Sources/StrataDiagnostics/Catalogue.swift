@@ -77,6 +77,19 @@ public enum Catalogue {
     public static let includeCycle = DiagnosticKind(
         id: "E0302", name: "include-cycle", title: "files include each other in a cycle",
         explanation: "Following `include` statements led back to a file already being included. The notes list the chain.")
+    public static let includeOutsideRoot = DiagnosticKind(
+        id: "E0303", name: "include-outside-root", title: "included file lies outside the include root",
+        explanation: "Includes stay inside the include root: the folder of the spec given to `strata`, or the folder given with `--include-root`. An include path must be relative (to the including file), must not leave the root through `..`, and must not reach a file outside it through a symbolic link (links are resolved before comparing). Specs are linted in CI on pull requests written by anyone, and an include of `/proc/self/environ` or `../../.ssh/id_rsa` would otherwise print that file into the diagnostics. Nothing of a refused file is read.",
+        defaultHelp: "include only files inside the include root")
+    public static let includeNotRegularFile = DiagnosticKind(
+        id: "E0304", name: "include-not-regular-file", title: "included file is not a regular file",
+        explanation: "An included file must be a regular file. Directories, FIFOs, sockets, devices such as `/dev/zero` and files of the kernel's pseudo-file systems (`/proc`, `/sys`) are refused before anything is read from them: reading one could hang, never end, or print kernel state and the environment.")
+    public static let includeTooLarge = DiagnosticKind(
+        id: "E0305", name: "include-too-large", title: "included file is too large",
+        explanation: "One spec file may hold at most 8 MiB, and all files of a compilation at most 64 MiB together. Real specs are a few kilobytes; a file past the limit is refused after reading one byte more than the limit, so an endless or huge file cannot exhaust memory. The root spec past the limit is a read error (exit 2).")
+    public static let includePathInvalid = DiagnosticKind(
+        id: "E0306", name: "include-path-invalid", title: "include path contains a NUL character",
+        explanation: "File names cannot contain NUL (`\\u{0}`). The operating system would cut the path short at it and open another file (`\"a.strata\\u{0}.txt\"` would read `a.strata`), so such a path is refused.")
 
     // MARK: Semantic
     public static let unknownStatement = DiagnosticKind(
@@ -120,7 +133,7 @@ public enum Catalogue {
     public static let all: [DiagnosticKind] = [
         invalidUTF8, unexpectedCharacter, unterminatedString, invalidEscape, unterminatedComment, invalidNumber, numberOverflow,
         unexpectedToken, unclosedBlock, unmatchedBrace, nestingTooDeep, emptySpec,
-        includeNotFound, includeCycle,
+        includeNotFound, includeCycle, includeOutsideRoot, includeNotRegularFile, includeTooLarge, includePathInvalid,
         unknownStatement, invalidArgument, outOfRange, unknownReference, duplicateName, identifierCollision,
         missingStatement, invalidName, duplicateStatement, unsatisfiablePlacement, conflictingStatements, multipleArchitectures,
     ]

@@ -52,11 +52,14 @@ public enum Pipeline {
     /// Descriptors of the checker rules only.
     public static var rules: [RuleDescriptor] { Checker.descriptors }
 
-    /// Loads `path` (and its includes) and compiles it. Throws ``SpecReadError`` only when the
-    /// root file cannot be read; everything else is a diagnostic.
-    public static func compile(path: String) throws(SpecReadError) -> Compilation {
+    /// Loads `path` (and its includes) and compiles it. Includes must stay inside `includeRoot`
+    /// (the folder of `path` when nil) and are refused otherwise (E0303–E0306; see
+    /// docs/security.md). Throws ``SpecReadError`` only when the root file or the include root
+    /// cannot be read, or the root file is not a regular file within the size limit;
+    /// everything else is a diagnostic.
+    public static func compile(path: String, includeRoot: String? = nil) throws(SpecReadError) -> Compilation {
         do {
-            return try Compiler.compile(path: path)
+            return Compiler.compile(try SpecLoader.load(path: path, includeRoot: includeRoot))
         } catch {
             throw SpecReadError(path: path, reason: "\(error)")
         }

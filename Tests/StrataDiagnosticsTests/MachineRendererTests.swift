@@ -279,7 +279,7 @@ private final class JUnitReader: NSObject, XMLParserDelegate {
         let diagnostic = Diagnostic(id: "x", severity: .error, message: "nul\u{0} esc\u{1B} ]]> &amp;", primary: Label(fixture.span(of: "x", in: file)))
         let (parser, reader) = parse(JUnitRenderer(sources: fixture.sources).render([diagnostic]))
         #expect(parser.parserError == nil)
-        #expect(reader.failureMessages == ["1:1: nul\u{2400} esc\u{241B} ]]> &amp;"])
+        #expect(reader.failureMessages == ["1:1: nul\\u{0} esc\\u{1B} ]]> &amp;"])
     }
 
     @Test func emptyRun() {

@@ -120,10 +120,10 @@ import Testing
         #expect(!rendered.contains("\u{1B}"))
         #expect(!rendered.contains("\u{202E}"))
         #expect(rendered == """
-            c.strata:1:11: error[x]: bad ␛[2J message
+            c.strata:1:11: error[x]: bad \\u{1B}[2J message
               |
-            1 | a␛[31m <U+202E>b x
-              |                  ^
+            1 | a\\u{1B}[31m \\u{202E}b x
+              |                       ^
 
             """)
     }

@@ -8,7 +8,9 @@
 /// Errors become `::error`, warnings `::warning`, notes `::notice`. Notes,
 /// help and secondary labels follow the message on their own lines.
 /// Property values escape `%`, CR, LF, `:` and `,`; the message escapes
-/// `%`, CR and LF, as the runner expects. Suppressed diagnostics are left out.
+/// `%`, CR and LF, as the runner expects; every other control, bidirectional or
+/// invisible character is shown as `\u{1B}` (``VisibleText``) in both.
+/// Suppressed diagnostics are left out.
 /// Each skipped rule ends the output as a `::notice` on its spec file:
 ///
 /// ```
@@ -76,10 +78,13 @@ public struct GitHubRenderer: DiagnosticRenderer {
         }
     }
 
-    /// Escapes a command's message: `%` → `%25`, CR → `%0D`, LF → `%0A`.
+    /// Escapes a command's message as GitHub's toolkit does (`%` → `%25`, CR → `%0D`,
+    /// LF → `%0A`), after showing every other control, bidirectional and invisible
+    /// character as `\u{1B}` (see ``VisibleText``): the runner would pass those to the
+    /// log and the annotation unchanged.
     public static func escapeData(_ text: String) -> String {
         var out = ""
-        for scalar in text.unicodeScalars {
+        for scalar in VisibleText.escaped(text, keeping: VisibleText.lineBreaks).unicodeScalars {
             switch scalar {
             case "%": out += "%25"
             case "\r": out += "%0D"
@@ -90,7 +95,8 @@ public struct GitHubRenderer: DiagnosticRenderer {
         return out
     }
 
-    /// Escapes a property value: as ``escapeData(_:)`` plus `:` → `%3A` and `,` → `%2C`.
+    /// Escapes a property value (`file=`, `title=`): as ``escapeData(_:)`` plus `:` → `%3A`
+    /// and `,` → `%2C`, which would otherwise end the value.
     public static func escapeProperty(_ text: String) -> String {
         var out = ""
         for scalar in escapeData(text).unicodeScalars {

@@ -2,7 +2,10 @@
 ///
 /// Keys are sorted and the document is pretty-printed, so the same
 /// diagnostics give byte-identical output. Suppressed diagnostics are listed
-/// with `"suppressed": true` and their reason.
+/// with `"suppressed": true` and their reason. Strings hold the exact text (a
+/// machine reads them); control, bidirectional and invisible characters in them
+/// are always written as JSON `\uXXXX` escapes, never raw (see ``VisibleText``),
+/// so a consumer that shows them to people must escape them itself.
 ///
 /// ```
 /// {

@@ -78,8 +78,11 @@ enum JSONWriter {
         return String(value)
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped;
-    /// U+2028/U+2029 escaped too so the text is also valid JavaScript.
+    /// A JSON string literal: quotes, backslashes and control characters escaped; every
+    /// other character that ``VisibleText`` shows escaped (C1 controls, bidirectional and
+    /// invisible format characters, U+2028/U+2029) written as `\uXXXX` too, so that the
+    /// document itself never carries them raw (and is also valid JavaScript). The escapes
+    /// are JSON's own: a reader decodes the exact text.
     static func writeString(_ text: String, into out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
@@ -91,11 +94,15 @@ enum JSONWriter {
             case "\t": out += "\\t"
             case "\u{08}": out += "\\b"
             case "\u{0C}": out += "\\f"
-            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}":
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default:
-                out.unicodeScalars.append(scalar)
+                if VisibleText.needsEscape(scalar) {
+                    for unit in String(scalar).utf16 {
+                        let hex = String(unit, radix: 16, uppercase: true)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         out += "\""

@@ -11,7 +11,9 @@
 /// `invocations[0].ruleConfigurationOverrides`; `invocations` is written
 /// only when there is one of those. Columns are Unicode code points (`columnKind`), end
 /// columns exclusive. Relative paths become relative URIs, absolute paths
-/// `file://` URIs, percent-encoded. Keys are sorted: output is deterministic.
+/// `file://` URIs, percent-encoded. Message texts (shown to people by code-scanning
+/// viewers) show control, bidirectional and invisible characters as `\u{1B}`
+/// (``VisibleText``). Keys are sorted: output is deterministic.
 public struct SARIFRenderer: DiagnosticRenderer {
     /// The `$schema` written into the log.
     public static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -90,7 +92,7 @@ public struct SARIFRenderer: DiagnosticRenderer {
     private func notificationValue(_ skip: SkippedCheck, rules: RuleTable, artifacts: ArtifactTable) -> JSONValue {
         var members: [String: JSONValue] = [
             "level": "note",
-            "message": .object(["text": .string(skip.message)]),
+            "message": .object(["text": .string(SARIFRenderer.shown(skip.message))]),
         ]
         if let rule = skip.rule { members["associatedRule"] = reference(rule, rules: rules) }
         if let file = skip.file {
@@ -125,9 +127,10 @@ public struct SARIFRenderer: DiagnosticRenderer {
         var text = diagnostic.message
         for note in diagnostic.notes { text += "\nnote: " + note }
         if let help = diagnostic.help { text += "\nhelp: " + help }
+        text = SARIFRenderer.shown(text)
 
         var primaryLocation = physicalLocation(diagnostic.primary.span, artifacts: artifacts)
-        if let message = diagnostic.primary.message { primaryLocation["message"] = .object(["text": .string(message)]) }
+        if let message = diagnostic.primary.message { primaryLocation["message"] = .object(["text": .string(SARIFRenderer.shown(message))]) }
 
         var result: [String: JSONValue] = [
             "ruleId": .string(diagnostic.id),
@@ -140,12 +143,12 @@ public struct SARIFRenderer: DiagnosticRenderer {
             result["relatedLocations"] = .array(diagnostic.secondary.enumerated().map { number, label in
                 var location = physicalLocation(label.span, artifacts: artifacts)
                 location["id"] = .int(number + 1)
-                if let message = label.message { location["message"] = .object(["text": .string(message)]) }
+                if let message = label.message { location["message"] = .object(["text": .string(SARIFRenderer.shown(message))]) }
                 return .object(location)
             })
         }
         if let suppression = diagnostic.suppression {
-            var entry: [String: JSONValue] = ["kind": "inSource", "justification": .string(suppression.reason)]
+            var entry: [String: JSONValue] = ["kind": "inSource", "justification": .string(SARIFRenderer.shown(suppression.reason))]
             if let span = suppression.span { entry["location"] = .object(physicalLocation(span, artifacts: artifacts)) }
             result["suppressions"] = .array([.object(entry)])
         }
@@ -166,6 +169,12 @@ public struct SARIFRenderer: DiagnosticRenderer {
                 "endColumn": .int(resolved.end.column),
             ]),
         ])]
+    }
+
+    /// A message as code-scanning viewers show it to people: line breaks kept, every other
+    /// control, bidirectional or invisible character shown as `\u{1B}` (``VisibleText``).
+    static func shown(_ text: String) -> String {
+        VisibleText.escaped(text, keeping: VisibleText.lineBreaks)
     }
 
     /// The SARIF `level` of a severity.

@@ -66,34 +66,22 @@ enum TerminalText {
         return line
     }
 
-    /// Makes an inline string (message, label, path) safe for a terminal:
-    /// control characters, line breaks and bidirectional overrides become visible symbols.
+    /// Makes an inline string (message, label, path) safe for a terminal: tabs become
+    /// spaces, and control characters, line breaks, bidirectional controls and invisible
+    /// characters are shown escaped (see ``VisibleText``).
     static func sanitize(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            result += scalar == "\t" ? " " : visible(scalar).text
-        }
-        return result
+        var spaced = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { spaced.append(scalar == "\t" ? " " : scalar) }
+        return VisibleText.escaped(String(spaced))
     }
 
     /// How one scalar is displayed and how many cells it takes.
     static func visible(_ scalar: Unicode.Scalar) -> (text: String, width: Int) {
-        let value = scalar.value
-        switch value {
-        case 0x00..<0x20:
-            // C0 controls: the matching Control Pictures symbol, e.g. ␛ for ESC.
-            return (String(Unicode.Scalar(0x2400 + value)!), 1)
-        case 0x7F:
-            return ("\u{2421}", 1)
-        case 0x80..<0xA0:
-            return ("\u{FFFD}", 1)
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
-            // Bidirectional controls could reorder the displayed line ("Trojan Source"); show their code.
-            let code = "<U+" + String(value, radix: 16, uppercase: true) + ">"
+        if VisibleText.needsEscape(scalar) {
+            let code = VisibleText.escape(scalar)
             return (code, code.count)
-        default:
-            return (String(scalar), width(of: scalar))
         }
+        return (String(scalar), width(of: scalar))
     }
 
     /// Terminal cells taken by a printable scalar: 0 for combining marks and

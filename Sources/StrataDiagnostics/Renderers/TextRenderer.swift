@@ -13,7 +13,9 @@
 /// The primary span is underlined with `^` and secondary spans with `-`,
 /// under exactly the characters they cover: tabs are expanded to stops of
 /// ``TerminalText/tabWidth`` columns, wide characters take two cells and
-/// control characters are shown as visible symbols. A span covering several
+/// control, bidirectional and invisible characters are shown escaped as
+/// `\u{1B}` (``VisibleText``), in the source and in every message, label,
+/// note and path. A span covering several
 /// lines is underlined to the end of its first line. Secondary spans in
 /// another file are introduced by `::: path:line:col`. Suppressed diagnostics
 /// are not shown (the summary counts them). Rules that were skipped follow

@@ -1,7 +1,8 @@
 /// Escaping of text placed into XML 1.0 documents.
 enum XMLEscaping {
-    /// Character data: `&`, `<`, `>` escaped, CR kept as a reference, and
-    /// characters XML 1.0 forbids replaced by visible symbols.
+    /// Character data: `&`, `<`, `>` escaped, CR kept as a reference, LF and tab kept, and
+    /// every other control, bidirectional or invisible character shown as `\u{1B}`
+    /// (``VisibleText``; XML 1.0 forbids most controls even as references).
     static func text(_ value: String) -> String {
         escape(value, inAttribute: false)
     }
@@ -25,13 +26,15 @@ enum XMLEscaping {
             case "\t" where inAttribute: out += "&#9;"
             case "\r": out += "&#13;"
             case "\n", "\t": out.unicodeScalars.append(scalar)
-            case "\u{00}"..."\u{1F}":
-                // Not allowed in XML 1.0, not even as a reference: show the Control Pictures symbol.
-                out.unicodeScalars.append(Unicode.Scalar(0x2400 + scalar.value)!)
             case "\u{FFFE}", "\u{FFFF}":
+                // Not characters in XML 1.0.
                 out += "\u{FFFD}"
             default:
-                out.unicodeScalars.append(scalar)
+                if VisibleText.needsEscape(scalar) {
+                    out += VisibleText.escape(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

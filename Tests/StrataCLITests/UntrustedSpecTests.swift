@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `strata check` on specs written by strangers, as CI runs it on pull requests: includes
+/// that reach for secrets are refused in every output format and leak nothing, and a root
+/// spec that is not a regular file is a read error (exit 2), not a hang.
+@Suite struct UntrustedSpecTests {
+    /// A spec that tries every way out of its folder, with the refusals it must get.
+    private static let escapes = """
+        include "/proc/self/environ"
+        include "/etc/passwd"
+        include "env.strata"
+        include "../outside.strata"
+        include "pipe.strata"
+
+        """
+
+    private func project() throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        try directory.write("proj/main.strata", Self.escapes)
+        try directory.write("outside.strata", "OUTSIDE-\(UUID().uuidString)\n")
+        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("proj/env.strata").path,
+                                                   withDestinationPath: "/proc/self/environ")
+        try #require(mkfifo(directory.url.appendingPathComponent("proj/pipe.strata").path, 0o600) == 0)
+        return directory
+    }
+
+    @Test func refusedIncludesLeakNothingInAnyFormat() throws {
+        let directory = try project()
+        let secret = "strata-secret-\(UUID().uuidString)"
+        let outside = try #require(directory.read("outside.strata"))
+        let passwd = (try? String(contentsOfFile: "/etc/passwd", encoding: .utf8))?.split(separator: "\n").first.map(String.init)
+        for format in ["text", "json", "sarif", "github", "junit"] {
+            let result = try StrataProcess.run(["check", "proj/main.strata", "--format", format], in: directory.url,
+                                               environment: ["STRATA_CI_TOKEN": secret])
+            #expect(result.status == 1, "\(format): \(result.standardError)")
+            #expect(result.standardError.isEmpty, "\(format)")
+            let output = result.standardOutput
+            #expect(!output.contains(secret), "\(format) printed the environment")
+            #expect(!output.contains(outside.trimmingCharacters(in: .newlines)), "\(format) printed a file outside the root")
+            if let passwd { #expect(!output.contains(passwd), "\(format) printed /etc/passwd") }
+            for code in ["E0303", "E0304"] { #expect(output.contains(code), "\(format) lacks \(code)") }
+        }
+        let text = try StrataProcess.run(["check", "proj/main.strata"], in: directory.url).standardOutput
+        let headers = text.split(separator: "\n").filter { $0.hasPrefix("proj/main.strata:") && $0.contains("error[E03") }
+        #expect(headers == [
+            "proj/main.strata:1:9: error[E0303]: include path \"/proc/self/environ\" is absolute",
+            "proj/main.strata:2:9: error[E0303]: include path \"/etc/passwd\" is absolute",
+            "proj/main.strata:3:9: error[E0303]: included file \"proj/env.strata\" is reached through a symbolic link that leads outside the include root",
+            "proj/main.strata:4:9: error[E0303]: include path \"../outside.strata\" leaves the include root",
+            "proj/main.strata:5:9: error[E0304]: included file \"proj/pipe.strata\" is refused: it is a FIFO, not a regular file",
+        ])
+    }
+
+    @Test func aRootSpecThatIsNotARegularFileIsAReadError() throws {
+        let directory = try project()
+        for (spec, reason) in [
+            ("proj/pipe.strata", "it is a FIFO, not a regular file"),
+            ("/dev/zero", "it is a character device, not a regular file"),
+            ("/proc/self/environ", "it is a file of the kernel's proc pseudo-file system, not a regular file"),
+        ] {
+            let result = try StrataProcess.run(["check", spec], in: directory.url)
+            #expect(result.status == 2, "\(spec)")
+            #expect(result.standardError == "strata: error: cannot read \(spec): \(reason)\n")
+        }
+    }
+
+    @Test func explainDescribesTheRefusals() throws {
+        let directory = try TemporaryDirectory()
+        for (code, name) in [("E0303", "include-outside-root"), ("E0304", "include-not-regular-file"),
+                             ("E0305", "include-too-large"), ("E0306", "include-path-invalid")] {
+            let result = try StrataProcess.run(["explain", code], in: directory.url)
+            #expect(result.status == 0, "\(code)")
+            #expect(result.standardOutput.contains(name), "\(code): \(result.standardOutput)")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+@testable import StrataDiagram
+import StrataModel
+import Testing
+
+/// The DOT and Mermaid exports of a spec whose strings were written to break them: NUL,
+/// quotes, backslashes, newlines, ESC, a bidi override, and values far longer than a label.
+///
+/// The spec's long values have 1,000 characters, not 100,000: the diagram layout wraps long
+/// text in time quadratic in its length (`TextMeasure.wrap`), so a 100,000-character CDN path
+/// takes minutes to lay out. The 100,000-character value goes straight through `quote` below.
+@Suite struct UntrustedTextExportTests {
+    /// Everything the spec language lets a string hold that DOT must not see raw (as spec escapes).
+    private static let hostile = #"a\u{0}b\"c\\d\u{1B}e\u{7}f\u{202E}g\u{85}h"#
+    /// The same without NEL, a line break that header names may not hold.
+    private static let hostileHeader = #"a\u{0}b\"c\\d\u{1B}e\u{7}f\u{202E}g"#
+    /// The same with a newline, which header names may not hold either but other strings may.
+    private static let hostileLines = hostile + #"\n\"quoted\" line\\"#
+    private static let long = String(repeating: "L", count: 1_000)
+
+    /// `specs/shop.strata` with its description, set routing header, service key, shard key and
+    /// CDN path replaced by hostile values.
+    private static let spec: String = {
+        var text = (try? String(contentsOfFile: repositoryRoot + "/specs/shop.strata", encoding: .utf8)) ?? ""
+        let edits = [
+            ("description \"Online shop\"", "description \"\(hostileLines)\(long)\""),
+            ("route header \"x-user-id\" hash", "route header \"h\(hostileHeader)\(long)\" hash"),
+            ("key \"x-user-id\"", "key \"k\(hostileLines)\(long)\""),
+            ("shards 16 key \"user_id\"", "shards 16 key \"s\(hostileLines)\(long)\""),
+            ("cdn { path \"/static/*\"; ttl 1h }", "cdn { path \"/\(hostileLines)\(long)\"; ttl 1h }"),
+        ]
+        for (original, replacement) in edits {
+            precondition(text.contains(original), "specs/shop.strata changed: \(original) is gone; update this test")
+            text = text.replacingOccurrences(of: original, with: replacement)
+        }
+        return text
+    }()
+
+    private func diagrams() throws -> [(String, Diagram)] {
+        let compilation = Compiler.compile(text: Self.spec, path: repositoryRoot + "/specs/hostile.strata")
+        let architecture = try #require(compilation.architecture)
+        let errors = compilation.diagnostics.filter { $0.severity == .error }.map { "\($0.id) \($0.message.prefix(200))" }
+        try #require(errors.isEmpty, "\(errors)")
+        var views: [(String, DiagramOptions)] = [("topology", DiagramOptions(view: .topology)), ("calls", DiagramOptions(view: .calls))]
+        for set in architecture.sets { views.append(("set \(set.name)", DiagramOptions(view: .set(set.name)))) }
+        return try views.map { ($0.0, try DiagramBuilder.build(architecture, options: $0.1)) }
+    }
+
+    @Test func dotAcceptsTheExportAndNothingIsRaw() throws {
+        let directory = temporaryDirectory("hostile-dot")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let exports = try diagrams().map { ($0.0, DOTExporter().export($0.1)) }
+        // The hostile values reached the export (the topology shows them all), shown escaped and cut short.
+        let topology = try #require(exports.first { $0.0 == "topology" }?.1)
+        #expect(topology.contains(#"\\u{0}b\"c\\d\\u{1B}e\\u{7}f\\u{202E}g\\u{85}h\n\"quoted\" line\\LLL"#))
+        #expect(topology.contains(#"requests reach it by hash of header ha\\u{0}b\"c\\d\\u{1B}e\\u{7}f\\u{202E}gLLL"#))
+        #expect(topology.contains("LLL…"))
+        for (view, dot) in exports {
+            for scalar in dot.unicodeScalars where scalar != "\n" {
+                #expect(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) && scalar != "\u{202E}",
+                        "\(view): raw U+\(String(scalar.value, radix: 16)) in the DOT text")
+            }
+            let longest = dot.split(separator: "\n").map(\.utf8.count).max() ?? 0
+            #expect(longest < 16 * 1024, "\(view): a line of \(longest) bytes")
+
+            let file = directory + "/\(view).dot"
+            try dot.write(toFile: file, atomically: true, encoding: .utf8)
+            guard let result = run("dot", ["-Tsvg", "-o", "/dev/null", file]) else {
+                toolMissing("dot", package: "graphviz")
+                return
+            }
+            #expect(result.status == 0, "\(view): dot rejects the export: \(result.output.prefix(2000))")
+            #expect(!result.output.contains("Error"), "\(view): \(result.output.prefix(2000))")
+        }
+    }
+
+    @Test func dotAcceptsAHundredThousandCharacterValue() throws {
+        let value = "a\u{0}b\"c\\d\ne\u{1B}f\u{7}g\u{202E}h\u{85}" + String(repeating: "L", count: 100_000) + "\n" + String(repeating: "x\n", count: 5_000)
+        let quoted = DOTExporter().quote(value)
+        #expect(quoted.hasPrefix(#""a\\u{0}b\"c\\d\ne\\u{1B}f\\u{7}g\\u{202E}h\\u{85}LLL"#))
+        #expect(quoted.utf8.count < 16 * 1024)
+        #expect(quoted.contains("L…\\nx\\nx"), "the line is cut at 200 characters")
+        #expect(quoted.hasSuffix("x…\""), "the string is cut at 2,000 characters")
+        let directory = temporaryDirectory("hostile-quote")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/quote.dot"
+        try "digraph \(quoted) {\n  graph [label=\(quoted)];\n  \(quoted) [label=\(quoted), tooltip=\(quoted)];\n  \(quoted) -> b [taillabel=\(quoted)];\n}\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        guard let result = run("dot", ["-Tsvg", "-o", "/dev/null", file]) else {
+            toolMissing("dot", package: "graphviz")
+            return
+        }
+        #expect(result.status == 0, "dot rejects the string: \(result.output.prefix(2000))")
+    }
+
+    @Test func mermaidLabelsAreOneShownLineCutShort() throws {
+        for (view, diagram) in try diagrams() {
+            let mermaid = MermaidExporter().export(diagram)
+            for scalar in mermaid.unicodeScalars where scalar != "\n" {
+                #expect(scalar.value >= 0x20 && !(0x7F...0x9F).contains(scalar.value) && scalar != "\u{202E}",
+                        "\(view): raw U+\(String(scalar.value, radix: 16)) in the Mermaid text")
+            }
+            let longest = mermaid.split(separator: "\n").map(\.count).max() ?? 0
+            #expect(longest < 4_000, "\(view): a line of \(longest) characters")
+        }
+    }
+}
