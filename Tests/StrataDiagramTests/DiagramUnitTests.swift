@@ -22,11 +22,11 @@ import StrataTestSupport
             replicas 2 in i1
             auth jwt
             rate-limit 10/s
-            route "/p<&>q" -> svc
+            route "/p~q" -> svc
           }
           service svc {
             replicas 2 in i1
-            endpoint get GET "/p<&>q/{id}" {
+            endpoint get GET "/p~q/{id}" {
               budget 50ms
               work 1ms
             }
@@ -46,10 +46,10 @@ import StrataTestSupport
             let desc = root.children.first { $0.name == "desc" }?.text ?? ""
             #expect(desc.contains("Pricing <beta> & \"quoted\" 'apostrophes' \\ back\tslash 😀 wide 漢字"), "\(desc)")
             let tooltips = root.descendants.filter { $0.name == "title" }.map(\.text)
-            #expect(tooltips.contains { $0.contains("/p<&>q") }, "the route's prefix survives in a tooltip")
+            #expect(tooltips.contains { $0.contains("/p~q") }, "the route's prefix survives in a tooltip")
             // DOT: Graphviz parses it, and the quoted tooltips keep the prefix.
             let dot = DOTExporter().export(d)
-            #expect(dot.contains("/p<&>q"))
+            #expect(dot.contains("/p~q"))
             let result = try run(ExternalTool.require("dot", package: "graphviz"), ["-Tsvg"], input: Data(dot.utf8))
             #expect(result.status == 0, "dot: \(result.output)")
             let mermaid = MermaidExporter().export(d)

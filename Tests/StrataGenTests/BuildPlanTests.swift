@@ -105,25 +105,4 @@ import Yams
         #expect(plan.gateways.allSatisfy { $0.engine == .nginx && $0.developmentToken == nil })
     }
 
-    /// A part that cannot be planned fails only the targets that need it.
-    @Test func aGatewayThatCannotBePlannedFailsOnlyTheGatewayTargets() throws {
-        let services = """
-            service s {
-                stateful
-                key "x user"
-                replicas 1 per set
-                endpoint get GET "/s" { budget 50ms }
-              }
-            """
-        let gateway = "gateway g {\n    replicas 1 per set\n    auth none\n    route \"/s\" -> s\n  }"
-        let spec = Support.spec(gateway: gateway, services: services)
-        let architecture = try #require(Compiler.compile(text: spec).architecture)
-        let plan = BuildPlan.make(ArchitectureAnalyses(architecture))
-        #expect(plan.gateways.map(\.name) == ["g-a", "g-b"])
-        #expect(throws: GenerationError.self) { try plan.localGateways.get() }
-        for target in [BuildTarget.envoy, .nginx, .k8s, .compose] {
-            #expect(throws: GenerationError.self) { try Support.build(text: spec, targets: [target]) }
-        }
-        #expect(try !Support.build(text: spec, targets: [.registry]).isEmpty)
-    }
 }

@@ -128,7 +128,6 @@ import Testing
         for prefix in EnvoyConfigTests.nastyPrefixes {
             #expect(text.contains("location ^~ " + NginxArgument.quote(prefix) + " {"), "\(prefix)")
         }
-        #expect(text.contains(#"location ^~ "/b;c{d}e\'f" {"#))
         // Comments never end early: the description's line breaks are escaped.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let firstDirective = try #require(lines.firstIndex { !$0.hasPrefix("#") && !$0.isEmpty })

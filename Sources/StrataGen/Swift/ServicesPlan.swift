@@ -133,7 +133,7 @@ struct ServicesPlan {
     static func isHeaderName(_ text: String) -> Bool {
         !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
             (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9") || "-_".unicodeScalars.contains(scalar)
-        } && text.contains("-")
+        }
     }
 
     /// For each set (declaration order), the other sets nearest first; empty lists under `failover none`.
