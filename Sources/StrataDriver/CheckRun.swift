@@ -22,7 +22,8 @@ public struct CheckRun: Sendable {
     public let sources: SourceManager
 
     /// Checks each of `specs` in the order given; a spec named twice (however spelled) is checked once.
-    public init(specs: [String], settings: RuleSettings, failOn: FailOnLevel, report: Bool) {
+    /// `includeRoot` confines every spec and every include (`--include-root`); nil: each spec's folder.
+    public init(specs: [String], settings: RuleSettings, failOn: FailOnLevel, report: Bool, includeRoot: String? = nil) {
         let sources = SourceManager()
         var diagnostics: [Diagnostic] = []
         var skipped: [SkippedCheck] = []
@@ -31,7 +32,7 @@ public struct CheckRun: Sendable {
         var seen: Set<String> = []
         for path in specs where seen.insert(SpecLoader.normalize(path)).inserted {
             do {
-                let loaded = try SpecLoader.load(path: path, sources: sources)
+                let loaded = try SpecLoader.load(path: path, includeRoot: includeRoot, sources: sources)
                 let checked = Pipeline.check(Pipeline.compile(loaded), options: settings.options)
                 diagnostics += checked.diagnostics
                 if checked.report == nil {

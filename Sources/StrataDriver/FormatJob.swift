@@ -33,9 +33,11 @@ public struct FormatJob: Sendable {
     public func format(_ path: String) -> Outcome {
         let bytes: [UInt8]
         do {
-            bytes = try AtomicFile.read(path)
+            // As the compiler reads specs: a regular file within the size cap, never a FIFO or a
+            // device (which would hang `fmt`), checked before any byte is read.
+            bytes = try SpecLoader.readFile(path)
         } catch {
-            return .ioError(message: "cannot read \(path): \(error.reason)")
+            return .ioError(message: "cannot read \(path): \(error)")
         }
         let sources = SourceManager()
         let file = sources.add(path: path, bytes: bytes)

@@ -22,13 +22,14 @@ public enum Compiler {
         return Compilation(sources: spec.sources, architecture: architecture, diagnostics: spec.diagnostics + resolver.diagnostics)
     }
 
-    /// Loads the file at `path` (and its includes) and compiles it. Throws only when the root file cannot be read.
-    public static func compile(path: String, read: @escaping FileReader = SpecLoader.readFile) throws -> Compilation {
+    /// Loads the file at `path` (and its includes) and compiles it. Throws only when the root file
+    /// cannot be read. Without `read`, includes are read from disk confined to the include root.
+    public static func compile(path: String, read: FileReader? = nil) throws -> Compilation {
         compile(try SpecLoader.load(path: path, read: read))
     }
 
     /// Compiles in-memory text (tests, benchmarks, fuzzing).
-    public static func compile(text: String, path: String = "spec.strata", read: @escaping FileReader = SpecLoader.readFile) -> Compilation {
+    public static func compile(text: String, path: String = "spec.strata", read: FileReader? = nil) -> Compilation {
         compile(SpecLoader.load(path: path, text: text, read: read))
     }
 }

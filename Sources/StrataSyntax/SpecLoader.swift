@@ -109,7 +109,13 @@ public struct SpecLoader {
             files = .reader(read)
             bytes = try read(path)
         } else {
-            files = .disk(canonicalRoot: .success(try canonicalRoot(root)))
+            let canonical = try canonicalRoot(root)
+            files = .disk(canonicalRoot: .success(canonical))
+            // An explicit root confines the root spec too (a spec from a pull request may be a
+            // symbolic link to /etc/passwd); without one, the root spec's own folder is the root.
+            if includeRoot != nil, !IncludeRoot.contains(try SpecFiles.canonical(path), in: canonical) {
+                throw ReadError("it lies outside the include root \"\(root.shown)\"", refusal: .outsideRoot)
+            }
             bytes = try SpecFiles.readRegularFile(path, limit: limits.maxFileBytes, followLinks: true)
         }
         guard bytes.count <= min(limits.maxFileBytes, limits.maxTotalBytes) else {

@@ -78,6 +78,9 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Report a rule's findings at LEVEL (error, warning or note); repeatable.", valueName: "rule=level"))
     var severity: [String] = []
 
+    @Option(help: ArgumentHelp("Folder every spec and every include must stay inside (default: each spec's own folder). Use it when checking specs you did not write, e.g. in CI on pull requests.", valueName: "dir"))
+    var includeRoot: String?
+
     @Flag(help: "Also print the per-endpoint latency and availability report (text and json only).")
     var report = false
 
@@ -95,7 +98,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let requests = try outputRequests()
         let settings = try validating { try RuleSettings.parse(disable: disable, severity: severity) }
-        let run = CheckRun(specs: specs, settings: settings, failOn: failOn, report: report)
+        let run = CheckRun(specs: specs, settings: settings, failOn: failOn, report: report, includeRoot: includeRoot)
         for problem in run.unreadable { Console.writeError("strata: error: \(problem)\n") }
         var ioFailed = !run.unreadable.isEmpty
         let color = !noColor && Console.standardOutputWantsColor

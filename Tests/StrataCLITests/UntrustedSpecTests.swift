@@ -71,6 +71,28 @@ import Darwin
         }
     }
 
+    /// `fmt` reads like the compiler: a FIFO or a device is refused at once instead of hanging.
+    @Test func fmtRefusesWhatIsNotARegularFile() throws {
+        let directory = try project()
+        for (spec, reason) in [("proj/pipe.strata", "it is a FIFO, not a regular file"), ("/dev/zero", "it is a character device, not a regular file")] {
+            let result = try StrataProcess.run(["fmt", spec], in: directory.url)
+            #expect(result.status == 2, "\(spec)")
+            #expect(result.standardError == "strata fmt: cannot read \(spec): \(reason)\n")
+        }
+    }
+
+    /// With `--include-root`, a root spec must lie inside it too: a symbolic link committed as a
+    /// spec cannot make `check` read (and quote) a file outside the project.
+    @Test func anExplicitIncludeRootConfinesTheRootSpecs() throws {
+        let directory = try project()
+        try FileManager.default.createSymbolicLink(atPath: directory.url.appendingPathComponent("proj/passwd.strata").path,
+                                                   withDestinationPath: "/etc/passwd")
+        let result = try StrataProcess.run(["check", "proj/passwd.strata", "--include-root", "proj"], in: directory.url)
+        #expect(result.status == 2)
+        #expect(result.standardOutput.contains("root:") == false)
+        #expect(result.standardError == "strata: error: cannot read proj/passwd.strata: it lies outside the include root \"proj\"\n")
+    }
+
     @Test func explainDescribesTheRefusals() throws {
         let directory = try TemporaryDirectory()
         for (code, name) in [("E0303", "include-outside-root"), ("E0304", "include-not-regular-file"),
