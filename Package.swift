@@ -78,7 +78,7 @@ let package = Package(
                     exclude: ["Goldens"]),
         .testTarget(name: "StrataDiagramTests", dependencies: ["StrataDiagram", "StrataModel", "StrataRules", "StrataTestSupport"], exclude: ["Goldens"]),
         .testTarget(name: "StrataRunTests", dependencies: ["StrataRun", "StrataDriver", "StrataGen", "StrataTestSupport"]),
-        .testTarget(name: "StrataDriverTests", dependencies: ["StrataDriver", "StrataGen", "StrataTestSupport"]),
+        .testTarget(name: "StrataDriverTests", dependencies: ["StrataDriver", "StrataGen", "StrataTestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "StrataCLITests", dependencies: ["strata", "StrataDriver", "StrataDiagnostics", "StrataModel", "StrataTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,16 @@
-/// Text placed in line comments of generated files (`#` in YAML, nginx and shell).
+import StrataDiagnostics
+
+/// Text placed in comments of generated files (`#` in YAML, nginx and shell, `//` in Swift,
+/// `<!-- -->` in Markdown).
 enum CommentText {
-    /// `text` on one line: line breaks and other control or invisible separator characters become visible
-    /// escapes (`\n`, `\u{2028}`), so a spec value can never end a comment early and inject configuration.
+    /// Longest text a comment line carries; longer text is cut with `…` (nginx rejects a config
+    /// whose comment line is too long, and nobody reads 100,000 characters in a header).
+    static let maxLength = 300
+
+    /// `text` on one line: line breaks, control, bidirectional and invisible characters become
+    /// visible escapes (`\n`, `\u{1B}`, `\u{202E}`; ``VisibleText``), `--` is broken up so the
+    /// text can sit in an HTML comment, and it is cut at ``maxLength``. A spec value (or the spec's
+    /// folder name) can never end a comment early and inject configuration or markup.
     static func oneLine(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -10,15 +19,11 @@ enum CommentText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                let v = scalar.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF {
-                    out += "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+                if VisibleText.needsEscape(scalar) { out += VisibleText.escape(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }
-        return out
+        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
+        return out.count > maxLength ? String(out.prefix(maxLength - 1)) + "…" : out
     }
 
     /// `lines` as `# ` comment lines, each made safe with ``oneLine(_:)``, ending with a newline.
