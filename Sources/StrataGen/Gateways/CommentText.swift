@@ -8,9 +8,8 @@ enum CommentText {
     static let maxLength = 300
 
     /// `text` on one line: line breaks, control, bidirectional and invisible characters become
-    /// visible escapes (`\n`, `\u{1B}`, `\u{202E}`; ``VisibleText``), `--` is broken up so the
-    /// text can sit in an HTML comment, and it is cut at ``maxLength``. A spec value (or the spec's
-    /// folder name) can never end a comment early and inject configuration or markup.
+    /// visible escapes (`\n`, `\u{1B}`, `\u{202E}`; ``VisibleText``), cut at ``maxLength``. A spec
+    /// value can never end a line comment early and inject configuration.
     static func oneLine(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -22,8 +21,15 @@ enum CommentText {
                 if VisibleText.needsEscape(scalar) { out += VisibleText.escape(scalar) } else { out.unicodeScalars.append(scalar) }
             }
         }
-        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
         return out.count > maxLength ? String(out.prefix(maxLength - 1)) + "…" : out
+    }
+
+    /// ``oneLine(_:)``, also safe inside an HTML comment (`--` broken up): for text that goes into
+    /// every comment syntax, such as the header naming the spec's path.
+    static func anyComment(_ text: String) -> String {
+        var out = oneLine(text)
+        while out.contains("--") { out = out.replacingOccurrences(of: "--", with: "- -") }
+        return out
     }
 
     /// `lines` as `# ` comment lines, each made safe with ``oneLine(_:)``, ending with a newline.
