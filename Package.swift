@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "StrataModel", targets: ["StrataModel"]),
         .library(name: "StrataAnalysis", targets: ["StrataAnalysis"]),
         .library(name: "StrataRules", targets: ["StrataRules"]),
+        .library(name: "StrataGen", targets: ["StrataGen"]),
+        .library(name: "StrataDiagram", targets: ["StrataDiagram"]),
+        .library(name: "StrataRun", targets: ["StrataRun"]),
+        .library(name: "StrataDriver", targets: ["StrataDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
