@@ -31,6 +31,11 @@ import Glibc
         #expect(getpgid(gateway.pid) == group)
         #expect(group != getpgrp())
         #expect(await supervisor.processes.map(\.process.name) == ["registry", "gateway"])
+        // Wait (bounded) until the gateway has written its line, so that stopping cannot race it.
+        let log = "\(folder)/logs/gateway.log"
+        for _ in 0..<200 where (try? String(contentsOfFile: log, encoding: .utf8)) != "started gateway\n" {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         await supervisor.stopAll(grace: .seconds(5))
         #expect(!Self.alive(registry.pid))
         #expect(!Self.alive(gateway.pid))
