@@ -141,13 +141,13 @@ lifecycle() {
     for how in kill hup pipe down; do
         if [ "$how" = pipe ]; then
             # A terminal's Ctrl-C: SIGINT to the whole foreground job, strata up and tee alike.
-            rm -f "$work/run/state.json"
+            rm -f "$work/run/state.json" "$work.up-pipe.log"  # a log left by an earlier run must not count as started
             log "strata up | tee, then Ctrl-C to both"
             setsid bash -c '"$1" up "$2" --dir "$3" --scratch-path "$4" --no-build --start-timeout 90 2>&1 | tee "$3.up-pipe.log" >/dev/null' \
                 bash "$strata" "$spec" "$work" "$cache" &
             local job=$!
             local deadline=$((SECONDS + 180))
-            until grep -q "is running on loopback" "$work.up-pipe.log" 2>/dev/null; do
+            until grep -q "is running on loopback" "$work.up-pipe.log" 2>/dev/null && [ -f "$work/run/state.json" ]; do
                 [ "$SECONDS" -lt "$deadline" ] || { cat "$work.up-pipe.log" >&2; die "strata up | tee not running after 180s"; }
                 sleep 0.5
             done
