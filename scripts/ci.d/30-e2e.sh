@@ -32,6 +32,7 @@ cache="${STRATA_SERVICES_CACHE:-/tmp/strata-services-cache}"
 budget="${STRATA_E2E_TIMEOUT:-2700}"
 started=$SECONDS
 up_pid=""
+pipe_job=""   # the `strata up | tee` job of the lifecycle step (its own session and process group)
 proof_pid=""  # steps 3-4 running in a network namespace of their own
 
 # Stops `strata up` (which stops its children in order), then anything of ours still running.
@@ -42,6 +43,12 @@ cleanup() {
         kill -TERM "$proof_pid" 2>/dev/null || true
         for _ in $(seq 1 600); do kill -0 "$proof_pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$proof_pid" 2>/dev/null || true
+    fi
+    if [ -n "$pipe_job" ] && kill -0 "$pipe_job" 2>/dev/null; then
+        # SIGTERM to the whole job: strata up stops its children in order.
+        kill -TERM -- "-$pipe_job" 2>/dev/null || true
+        for _ in $(seq 1 300); do kill -0 "$pipe_job" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL -- "-$pipe_job" 2>/dev/null || true
     fi
     if [ -n "$up_pid" ] && kill -0 "$up_pid" 2>/dev/null; then
         kill -TERM "$up_pid" 2>/dev/null || true
@@ -145,7 +152,8 @@ lifecycle() {
             log "strata up | tee, then Ctrl-C to both"
             setsid bash -c '"$1" up "$2" --dir "$3" --scratch-path "$4" --no-build --start-timeout 90 2>&1 | tee "$3.up-pipe.log" >/dev/null' \
                 bash "$strata" "$spec" "$work" "$cache" &
-            local job=$!
+            pipe_job=$!
+            local job=$pipe_job
             local deadline=$((SECONDS + 180))
             until grep -q "is running on loopback" "$work.up-pipe.log" 2>/dev/null && [ -f "$work/run/state.json" ]; do
                 [ "$SECONDS" -lt "$deadline" ] || { cat "$work.up-pipe.log" >&2; die "strata up | tee not running after 180s"; }
@@ -158,6 +166,7 @@ lifecycle() {
             # shellcheck disable=SC2086
             expect_gone "strata up | tee after Ctrl-C" "$strata_pid" $pids
             wait "$job" 2>/dev/null || true
+            pipe_job=""
         else
             start_up envoy
             pids="$(state_pids "$work/run/state.json")"
