@@ -1,4 +1,5 @@
 import Foundation
+import StrataRun
 import Subprocess
 #if canImport(System)
 import System
@@ -16,6 +17,8 @@ public enum PNGConverter {
         case cannotRun(converter: String, reason: String)
         /// It failed; `message` is what it wrote to standard error.
         case failed(message: String)
+        /// The PNG could not be written.
+        case cannotWrite(reason: String)
 
         /// What to tell the user, without a trailing newline; for a missing converter, how to install it.
         public var description: String {
@@ -29,38 +32,40 @@ public enum PNGConverter {
                 """
             case .cannotRun(let converter, let reason): "cannot run \(converter): \(reason)"
             case .failed(let message): "rsvg-convert failed: \(message)"
+            case .cannotWrite(let reason): "cannot write \(reason)"
             }
         }
     }
 
     /// The most bytes of `rsvg-convert`'s standard error read for the message (more fails the run).
     static let errorLimit = 1 << 20
+    /// The largest PNG accepted from `rsvg-convert` (more fails the run, and nothing is written).
+    static let imageLimit = 512 << 20
 
-    /// Pipes `svg` through `rsvg-convert` into a PNG at `path`.
+    /// Pipes `svg` through `rsvg-convert` and writes the PNG to `path` atomically: the image is
+    /// collected from the converter's standard output first, so a failed or killed conversion
+    /// never leaves a partial file (nor replaces an existing one).
     public static func convert(svg: String, to path: String) async throws(Failure) {
-        guard let converter = findExecutable("rsvg-convert") else { throw .converterMissing }
+        guard let converter = ExecutableSearch.path(of: "rsvg-convert") else { throw .converterMissing }
         let succeeded: Bool
+        let image: [UInt8]
         let errors: [UInt8]
         do {
             let result = try await Subprocess.run(
-                .path(FilePath(converter)), arguments: ["--format", "png", "--output", path],
-                input: .string(svg), output: .currentStandardOutput, error: .bytes(limit: errorLimit)
+                .path(FilePath(converter)), arguments: ["--format", "png"],
+                input: .string(svg), output: .bytes(limit: imageLimit), error: .bytes(limit: errorLimit)
             )
             succeeded = result.terminationStatus.isSuccess
+            image = result.standardOutput
             errors = result.standardError
         } catch {
             throw .cannotRun(converter: converter, reason: "\(error)")
         }
         guard succeeded else { throw .failed(message: String(decoding: errors, as: UTF8.self)) }
-    }
-
-    /// The first executable named `name` on `PATH`.
-    static func findExecutable(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") where !dir.isEmpty {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        do {
+            try AtomicFile.write(image, to: path, createDirectories: true)
+        } catch {
+            throw .cannotWrite(reason: "\(error)")
         }
-        return nil
     }
 }

@@ -65,14 +65,7 @@ public struct UpPlan: Sendable {
     }
 
     /// An executable on PATH (or in /usr/sbin, where Debian puts nginx).
-    public static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"] {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
+    public static func which(_ name: String) -> String? { ExecutableSearch.path(of: name) }
 
     private func log(_ name: String) -> String { run.appendingPathComponent("logs/\(name).log").path }
 
