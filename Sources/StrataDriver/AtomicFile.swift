@@ -1,3 +1,5 @@
+import StrataDiagnostics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -10,7 +12,8 @@ import Darwin
 public struct FileError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let reason: String
-    public var description: String { "\(path): \(reason)" }
+    /// The path shown with control and invisible characters escaped (a file name may hold anything).
+    public var description: String { "\(VisibleText.escaped(path)): \(reason)" }
 
     static func current(_ path: String) -> FileError { FileError(path: path, reason: String(cString: strerror(errno))) }
 }

@@ -37,7 +37,7 @@ public struct FormatJob: Sendable {
             // device (which would hang `fmt`), checked before any byte is read.
             bytes = try SpecLoader.readFile(path)
         } catch {
-            return .ioError(message: "cannot read \(path): \(error)")
+            return .ioError(message: "cannot read \(VisibleText.escaped(path)): \(error)")
         }
         let sources = SourceManager()
         let file = sources.add(path: path, bytes: bytes)
@@ -53,7 +53,7 @@ public struct FormatJob: Sendable {
         do {
             try AtomicFile.write(formatted, to: path)
         } catch {
-            return .ioError(message: "cannot write \(path): \(error.reason)")
+            return .ioError(message: "cannot write \(VisibleText.escaped(path)): \(error.reason)")
         }
         return .rewritten
     }
@@ -83,7 +83,8 @@ struct ChangeHint: Sendable {
         let a = lines(old), b = lines(new)
         var start = 0
         while start < a.count, start < b.count, a[start] == b[start] { start += 1 }
-        var out = "--- \(path)\n+++ \(path) (formatted)\n"
+        let shown = VisibleText.escaped(path)
+        var out = "--- \(shown)\n+++ \(shown) (formatted)\n"
         if a == b { return out + "(only line breaks differ)\n" }
         let (removed, added) = changedRegion(a, b, from: start)
         out += "@@ -\(hunkRange(start, removed)) +\(hunkRange(start, added)) @@\n"

@@ -102,5 +102,5 @@ public enum Pipeline {
 public struct SpecReadError: Error, CustomStringConvertible, Sendable {
     public let path: String
     public let reason: String
-    public var description: String { "cannot read \(path): \(reason)" }
+    public var description: String { "cannot read \(VisibleText.escaped(path)): \(reason)" }
 }

@@ -110,7 +110,7 @@ public struct SimulationText: Sendable {
         let state = FailureState(whatIf.failed, topology: topology)
 
         let lost = whatIf.failed.map(context.describe).joined(separator: ", ")
-        var out = "what if \(lost) \(whatIf.failed.count == 1 ? "fails" : "fail together"): \(architecture.name) (\(spec))\n"
+        var out = "what if \(lost) \(whatIf.failed.count == 1 ? "fails" : "fail together"): \(architecture.name) (\(VisibleText.escaped(spec)))\n"
 
         var down: [String] = []
         for component in architecture.components {

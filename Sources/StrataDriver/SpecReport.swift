@@ -57,9 +57,9 @@ public struct SpecReport: Sendable {
     /// The text table, its heading and the note on how the figures were obtained.
     public var text: String {
         guard let architecture, let report, unavailable == nil else {
-            return "report for \(file): not available, \(unavailable ?? "no figures")\n"
+            return "report for \(VisibleText.escaped(file)): not available, \(unavailable ?? "no figures")\n"
         }
-        var out = "report for \(architecture.name) (\(file)): survive \(report.survive), "
+        var out = "report for \(architecture.name) (\(VisibleText.escaped(file))): survive \(report.survive), "
             + "\(report.simulatedFailures) single failure\(report.simulatedFailures == 1 ? "" : "s") simulated\n"
         guard !report.rows.isEmpty else { return out + "no public endpoints (no gateway routes to an endpoint)\n" }
         let header = ["endpoint", "route", "set", "p99 / budget", "p99 after worst \(report.survive) loss",

@@ -56,7 +56,7 @@ struct Build: ParsableCommand {
         }
         switch pipeline.run(checked, specPath: spec, outputDirectory: output) {
         case .refused:
-            Console.writeError("strata: error: \(spec) has errors; nothing was written" + (compilation.hasErrors ? "\n" : " (use --force to build anyway)\n"))
+            Console.writeError("strata: error: \(VisibleText.escaped(spec)) has errors; nothing was written" + (compilation.hasErrors ? "\n" : " (use --force to build anyway)\n"))
             throw ExitCode(1)
         case .failed(let error):
             Console.writeError("strata: error: build failed, \(output) is unchanged: \(error)\n")

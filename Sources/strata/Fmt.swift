@@ -1,4 +1,5 @@
 import ArgumentParser
+import StrataDiagnostics
 import StrataDriver
 
 /// `strata fmt`: rewrites spec files in the canonical layout (see `FormatJob`).
@@ -32,7 +33,7 @@ struct Fmt: ParsableCommand {
             case .unchanged, .rewritten:
                 break
             case .wouldChange(let hint):
-                print("would reformat \(path)")
+                print("would reformat \(VisibleText.escaped(path))")
                 print(hint, terminator: "")
                 failed = true
             case .syntaxErrors(let rendered):

@@ -57,7 +57,7 @@ enum SpecInput {
             let compilation = checked.compilation
             let color = !noColor && Console.standardErrorWantsColor
             Console.writeError(TextRenderer(sources: compilation.sources, color: color, summary: true).render(compilation.diagnostics))
-            Console.writeError("strata: error: \(spec) has errors; nothing was \(done)\n")
+            Console.writeError("strata: error: \(VisibleText.escaped(spec)) has errors; nothing was \(done)\n")
             Strata.exit(withError: ExitCode(1))
         }
         return analysed

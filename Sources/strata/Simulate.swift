@@ -1,4 +1,5 @@
 import ArgumentParser
+import StrataDiagnostics
 import StrataDriver
 
 /// `strata simulate SPEC --fail LEVEL:NAME ...`: a what-if for design reviews.
@@ -70,7 +71,7 @@ struct Simulate: ParsableCommand {
                 Console.writeError("strata: error: \(problem.message)\n")
                 throw ExitCode(2)
             case .callCycle:
-                Console.writeError("strata: error: cannot simulate \(spec): the call graph has a cycle (see 'strata check')\n")
+                Console.writeError("strata: error: cannot simulate \(VisibleText.escaped(spec)): the call graph has a cycle (see 'strata check')\n")
                 throw ExitCode(1)
             }
         }

@@ -69,7 +69,7 @@ struct Up: AsyncParsableCommand {
             Console.writeError(TextRenderer(sources: checked.compilation.sources, color: Console.standardErrorWantsColor, summary: true).render(errors))
         }
         guard let analyses = checked.analyses, !checked.hasErrors || force else {
-            Console.writeError("strata: error: \(spec) has errors; nothing was started" + (checked.analyses == nil ? "\n" : " (use --force to run anyway)\n"))
+            Console.writeError("strata: error: \(VisibleText.escaped(spec)) has errors; nothing was started" + (checked.analyses == nil ? "\n" : " (use --force to run anyway)\n"))
             throw ExitCode(1)
         }
         let work = URL(fileURLWithPath: directory ?? LocalRun.defaultWork(analyses)).standardizedFileURL
@@ -79,10 +79,10 @@ struct Up: AsyncParsableCommand {
             Console.writeError("strata up: missing tools:\n" + missing.map { "  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0))install with: \($0.install)\n" }.joined())
             throw ExitCode(2)
         }
-        Up.say("building \(spec) into \(work.path)")
+        Up.say("building \(VisibleText.escaped(spec)) into \(VisibleText.escaped(work.path))")
         switch BuildPipeline(targets: LocalRun.targets, force: force).run(checked, specPath: spec, outputDirectory: work.path, plan: plan.build) {
         case .refused:
-            Console.writeError("strata: error: \(spec) has errors; nothing was started\n")
+            Console.writeError("strata: error: \(VisibleText.escaped(spec)) has errors; nothing was started\n")
             throw ExitCode(1)
         case .failed(let error):
             Console.writeError("strata: error: build failed: \(error)\n")
@@ -124,7 +124,7 @@ struct Down: AsyncParsableCommand {
         let files = LocalRun.stateFiles(path)
         if files.isEmpty {
             if let path {
-                Console.writeError("strata: error: no state.json at \(path)\n")
+                Console.writeError("strata: error: no state.json at \(VisibleText.escaped(path))\n")
                 throw ExitCode(2)
             }
             try? Console.write("strata down: nothing is running under .strata/up\n")
@@ -138,7 +138,7 @@ struct Down: AsyncParsableCommand {
                     + (outcome == .stoppedBySupervisor ? "stopped" : "strata up was gone; its leftovers were killed") + "\n")
                 try? FileManager.default.removeItem(atPath: file)
             } catch {
-                Console.writeError("strata: error: cannot read \(file): \(error)\n")
+                Console.writeError("strata: error: cannot read \(VisibleText.escaped(file)): \(error)\n")
                 throw ExitCode(2)
             }
         }

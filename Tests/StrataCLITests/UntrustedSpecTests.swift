@@ -1,4 +1,5 @@
 import Foundation
+import StrataTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -68,6 +69,29 @@ import Darwin
             let result = try StrataProcess.run(["check", spec], in: directory.url)
             #expect(result.status == 2, "\(spec)")
             #expect(result.standardError == "strata: error: cannot read \(spec): \(reason)\n")
+        }
+    }
+
+    /// A spec's file name reaches the terminal escaped in every message, not just in diagnostics: a
+    /// pull request can add `specs/\u{1B}[2J.strata`, and `specs/*.strata` expands to it.
+    @Test func hostileFileNamesAreShownEscaped() throws {
+        let directory = try TemporaryDirectory()
+        let shop = try String(contentsOf: repositoryRoot.appendingPathComponent("specs/shop.strata"), encoding: .utf8)
+        let name = "x\u{1B}[2J\u{202E}.strata"
+        try directory.write(name, shop)
+        let shown = #"x\u{1B}[2J\u{202E}.strata"#
+        let report = try StrataProcess.run(["check", name, "--report"], in: directory.url)
+        #expect(report.status == 0)
+        #expect(report.standardOutput.contains("report for shop (\(shown)): survive idc"))
+        let missing = try StrataProcess.run(["check", "gone\u{1B}.strata"], in: directory.url)
+        #expect(missing.status == 2)
+        #expect(missing.standardError.hasPrefix(#"strata: error: cannot read gone\u{1B}.strata: "#), "\(missing.standardError)")
+        try directory.write(name, shop + "\n\n")
+        let fmt = try StrataProcess.run(["fmt", "--check", name], in: directory.url)
+        #expect(fmt.status == 1)
+        #expect(fmt.standardOutput.hasPrefix("would reformat \(shown)\n--- \(shown)\n+++ \(shown) (formatted)\n"), "\(fmt.standardOutput)")
+        for output in [report.standardOutput, report.standardError, missing.standardError, fmt.standardOutput, fmt.standardError] {
+            #expect(!output.unicodeScalars.contains("\u{1B}") && !output.unicodeScalars.contains("\u{202E}"))
         }
     }
 
