@@ -78,4 +78,34 @@ import Glibc
         try state.encoded().write(to: URL(fileURLWithPath: "\(folder)/state.json"))
         #expect(try RunState.read("\(folder)/state.json") == state)
     }
+
+    /// A state file left by a run killed long ago: its pids may belong to other processes now.
+    /// `strata down` signals a pid only while its start time is the one recorded.
+    @Test func aStaleStateFileSignalsNoStranger() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Started by a supervisor, so that it has default signal handling (a child of the test
+        // process would inherit the runner's blocked signals).
+        let supervisor = try await Supervisor()
+        let pid = try await supervisor.launch(process("stranger", .service, ["sleep", "30"])).pid
+        let started = try #require(ProcessIdentity.startTime(of: pid))
+        #expect(ProcessIdentity.matches(pid, started: started))
+        // The same pid, recorded with another start time: a stranger.
+        let json = """
+            {"architecture": "shop", "work": "/w", "strata_pid": \(pid), "strata_start": \(started + 1),
+             "process_group": \(pid), "process_group_start": \(started + 1), "etcd_endpoints": [], "processes": []}
+            """
+        let stale = try JSONDecoder().decode(RunState.self, from: Data(json.utf8))
+        #expect(await RunStopper.stop(stale, timeout: .seconds(1)) == .killedLeftovers)
+        #expect(Self.alive(pid), "strata down signalled a process that only reuses a recorded pid")
+        // Recorded with its own start time, the supervisor is asked to stop (SIGTERM).
+        let current = RunState(architecture: "shop", work: "/w", strataPID: pid, processGroup: 0, etcdEndpoints: [], running: [])
+        #expect(await RunStopper.stop(current, timeout: .seconds(5)) == .stoppedBySupervisor)
+        var exits: [(process: ManagedProcess, status: String)] = []
+        for _ in 0..<100 where exits.isEmpty {
+            exits = await supervisor.takeExits()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(exits.map(\.status) == ["signal \(SIGTERM)"])
+        await supervisor.stopAll()
+    }
 }
