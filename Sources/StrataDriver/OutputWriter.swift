@@ -25,6 +25,15 @@ public struct OutputWriter {
 
     let fileManager = FileManager.default
 
+    /// Moves made from the live folder into the staging tree; a build that fails after some of
+    /// them moves the files back, so that a failure never loses a user's handler or a `.build`.
+    final class MoveLog {
+        var moves: [(from: URL, to: URL)] = []
+    }
+
+    /// Test seam: runs after the live folder's files were carried into the staging tree.
+    var afterCarrying: (() throws -> Void)?
+
     public init() {}
 
     /// Writes `artifacts` into `directory`. Throws without touching `directory` when the new tree cannot be assembled.
@@ -37,6 +46,7 @@ public struct OutputWriter {
         try? fileManager.removeItem(at: staging)
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
         var summary = Summary()
+        let log = MoveLog()
         do {
             let previousManifest = Set(readManifest(out))
             let exists = fileManager.fileExists(atPath: out.path)
@@ -73,21 +83,33 @@ public struct OutputWriter {
             // 2. Carry over unchanged and user files, and everything the previous build did not generate.
             if exists {
                 for path in carried {
-                    try move(out.appendingPathComponent(path), to: staging.appendingPathComponent(path))
+                    try move(out.appendingPathComponent(path), to: staging.appendingPathComponent(path), log: log)
                 }
-                try carryForeign(from: out, to: staging, relative: "", skip: previousManifest.union(artifacts.map(\.path)).union([OutputWriter.manifestName]))
+                try carryForeign(from: out, to: staging, relative: "", skip: previousManifest.union(artifacts.map(\.path)).union([OutputWriter.manifestName]),
+                                 log: log)
             }
+            try afterCarrying?()
             // 3. Swap.
             if exists {
                 let retired = parent.appendingPathComponent(".\(out.lastPathComponent).strata-old-\(ProcessInfo.processInfo.processIdentifier)")
                 try? fileManager.removeItem(at: retired)
                 try fileManager.moveItem(at: out, to: retired)
-                try fileManager.moveItem(at: staging, to: out)
+                do {
+                    try fileManager.moveItem(at: staging, to: out)
+                } catch {
+                    try? fileManager.moveItem(at: retired, to: out)
+                    throw error
+                }
                 try? fileManager.removeItem(at: retired)
             } else {
                 try fileManager.moveItem(at: staging, to: out)
             }
         } catch {
+            // Give back what was carried out of the live folder, newest first, then drop the rest.
+            for move in log.moves.reversed() {
+                try? fileManager.createDirectory(at: move.from.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try? fileManager.moveItem(at: move.to, to: move.from)
+            }
             try? fileManager.removeItem(at: staging)
             throw error
         }
@@ -123,15 +145,16 @@ public struct OutputWriter {
 
     func isExecutable(_ url: URL) -> Bool { fileManager.isExecutableFile(atPath: url.path) }
 
-    func move(_ from: URL, to: URL) throws {
+    func move(_ from: URL, to: URL, log: MoveLog) throws {
         try fileManager.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? fileManager.removeItem(at: to)
         try fileManager.moveItem(at: from, to: to)
+        log.moves.append((from, to))
     }
 
     /// Moves entries of `from` that are neither generated nor already placed into `to`, recursing into
     /// folders that exist on both sides.
-    func carryForeign(from: URL, to: URL, relative: String, skip: Set<String>) throws {
+    func carryForeign(from: URL, to: URL, relative: String, skip: Set<String>, log: MoveLog) throws {
         guard let entries = try? fileManager.contentsOfDirectory(atPath: from.path) else { return }
         for name in entries.sorted() {
             let rel = relative.isEmpty ? name : relative + "/" + name
@@ -143,14 +166,14 @@ public struct OutputWriter {
             var targetIsDir: ObjCBool = false
             let targetExists = fileManager.fileExists(atPath: target.path, isDirectory: &targetIsDir)
             if isDir.boolValue, targetExists, targetIsDir.boolValue {
-                try carryForeign(from: source, to: target, relative: rel, skip: skip)
+                try carryForeign(from: source, to: target, relative: rel, skip: skip, log: log)
             } else if isDir.boolValue, skip.contains(where: { $0.hasPrefix(rel + "/") }) {
                 // A folder that held only generated files which are gone now: carry what else it holds.
                 try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
-                try carryForeign(from: source, to: target, relative: rel, skip: skip)
+                try carryForeign(from: source, to: target, relative: rel, skip: skip, log: log)
                 if (try? fileManager.contentsOfDirectory(atPath: target.path))?.isEmpty == true { try? fileManager.removeItem(at: target) }
             } else if !targetExists {
-                try move(source, to: target)
+                try move(source, to: target, log: log)
             }
         }
     }

@@ -69,6 +69,27 @@ import StrataGen
         #expect(siblings == ["out"], "no staging folder left behind: \(siblings)")
     }
 
+    /// A failure after the live folder's user-owned, unchanged and foreign files were carried into
+    /// the staging tree gives every one of them back: nothing of the previous output is lost.
+    @Test func aFailureAfterCarryingGivesEverythingBack() throws {
+        let out = temporaryDirectory() + "/out"
+        let artifacts = [Artifact(path: "gen/same.txt", contents: "same"), Artifact(path: "mine.swift", contents: "template", ownership: .userOwned)]
+        _ = try OutputWriter().write(artifacts, to: out)
+        try "edited by the user".write(toFile: out + "/mine.swift", atomically: true, encoding: .utf8)
+        try fm.createDirectory(atPath: out + "/services/.build", withIntermediateDirectories: true)
+        try "cache".write(toFile: out + "/services/.build/object.o", atomically: true, encoding: .utf8)
+        struct Fault: Error {}
+        var writer = OutputWriter()
+        writer.afterCarrying = { throw Fault() }
+        #expect(throws: Fault.self) { try writer.write(artifacts + [Artifact(path: "gen/new.txt", contents: "new")], to: out) }
+        #expect(read(out + "/mine.swift") == "edited by the user")
+        #expect(read(out + "/gen/same.txt") == "same")
+        #expect(read(out + "/services/.build/object.o") == "cache")
+        #expect(!fm.fileExists(atPath: out + "/gen/new.txt"))
+        let siblings = try fm.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent)
+        #expect(siblings == ["out"], "no staging folder left behind: \(siblings)")
+    }
+
     @Test func executableBitIsApplied() throws {
         let out = temporaryDirectory() + "/out"
         _ = try OutputWriter().write([Artifact(path: "run.sh", contents: "#!/bin/sh\n", executable: true)], to: out)
