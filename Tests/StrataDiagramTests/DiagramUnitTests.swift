@@ -89,6 +89,34 @@ import StrataTestSupport
         #expect(long.joined() == String(repeating: "x", count: 200))
     }
 
+    /// Wrapping is linear in the text's length: 100,000 characters (words, then one word wider than
+    /// any line) wrap here in a moment where measuring every candidate line whole took minutes.
+    /// The breaks are those of measuring each line whole.
+    @Test func wrapsAHundredThousandCharacters() {
+        let words = (0..<10_000).map { "w\($0 % 97)漢" }.joined(separator: " ")
+        let text = words + " " + String(repeating: "Wi", count: 26_000)
+        #expect(text.count > 100_000)
+        let lines = TextMeasure.wrap(text, size: 11, maxWidth: 300)
+        #expect(lines.count > 1_000)
+        for (i, line) in lines.enumerated() {
+            #expect(TextMeasure.width(line, size: 11) <= 300, "line \(i) too wide")
+            // Greedy: the next line's first word (or, inside the long word, character) would not have fitted.
+            guard i + 1 < lines.count else { continue }
+            let next = lines[i + 1]
+            switch (line.hasPrefix("Wi"), next.hasPrefix("Wi")) {
+            case (false, false):
+                let first = next.split(separator: " ")[0]
+                #expect(TextMeasure.width(line + " " + first, size: 11) > 300, "line \(i) could have taken \(first)")
+            case (true, true):
+                #expect(TextMeasure.width(line + next.prefix(1), size: 11) > 300, "line \(i) could have taken more")
+            default:
+                break
+            }
+        }
+        #expect(lines.joined(separator: " ").hasPrefix(words + " "))
+        #expect(lines.filter { $0.hasPrefix("Wi") }.joined() == String(repeating: "Wi", count: 26_000))
+    }
+
     @Test func lanesNeverShareAStretch() {
         let intervals = [(lo: 0, hi: 10, order: 0), (lo: 5, hi: 15, order: 1), (lo: 10, hi: 20, order: 2), (lo: 21, hi: 30, order: 3), (lo: 0, hi: 30, order: 4)]
         let (lanes, count) = LaneAssigner.assign(intervals)
