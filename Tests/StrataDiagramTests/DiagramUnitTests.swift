@@ -59,14 +59,15 @@ import StrataTestSupport
 
     @Test func controlCharactersCannotBreakTheXML() {
         var w = XMLWriter()
-        w.element("t", ["a": "x\"<&>\u{1}\n\t'"], text: "\u{0}\u{8}<&>\u{FFFE}]]>")
+        w.element("t", ["a": "x\"<&>\u{1}\n\t'\u{85}\u{202E}"], text: "\u{0}\u{8}<&>\u{FFFE}]]>\u{9B}\u{200B}\u{2028}漢")
         let text = String(decoding: w.bytes, as: UTF8.self)
         guard case .success(let root) = StrictXMLParser.parse(text) else {
             Issue.record("not well-formed: \(text)")
             return
         }
-        #expect(root.attributes["a"] == "x\"<&>\u{2401}\n\t'")
-        #expect(root.text == "\u{2400}\u{2408}<&>\u{FFFD}]]>")
+        // Controls (C0 and C1), bidirectional and invisible characters are shown as the spec escapes them (VisibleText).
+        #expect(root.attributes["a"] == #"x"<&>\u{1}"# + "\n\t'" + #"\u{85}\u{202E}"#)
+        #expect(root.text == #"\u{0}\u{8}<&>"# + "\u{FFFD}]]>" + #"\u{9B}\u{200B}\u{2028}"# + "漢")
     }
 
     @Test func mermaidIdentifiersAreInjective() {
