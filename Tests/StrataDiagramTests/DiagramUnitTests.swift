@@ -192,7 +192,7 @@ import StrataTestSupport
 
     @Test func findingsBadgeTheElementsTheyBlame() throws {
         let path = repositoryPath("specs/flawed/prototype.strata")
-        guard FileManager.default.fileExists(atPath: path), let checked = check(path: path) else { return }
+        let checked = try #require(check(path: path), "\(path) does not compile")
         let d = try DiagramBuilder.build(checked.architecture, findings: checked.findings)
         let unused = d.findings.filter { $0.rule == "unused" }
         #expect(!unused.isEmpty)
