@@ -10,12 +10,13 @@ public enum DiagramBuilder {
     /// each becomes a numbered badge on the element it blames: the drawn element of its
     /// ``Diagnostic/subject`` (an endpoint's service box in the topology, the title when the
     /// view draws nothing of it).
+    /// Every text from the spec is escaped and cut as all outputs show it (``ShownText``) before layout.
     /// The architecture and its analyses come from the pipeline (the calls view reads the shared
     /// deployment and prices edges with a latency model of its own).
     public static func build(_ analyses: ArchitectureAnalyses, findings: [Diagnostic] = [], options: DiagramOptions = DiagramOptions()) throws -> Diagram {
         let architecture = analyses.architecture
         let prepared = options.showFindings ? PreparedFinding.ordered(findings, in: architecture) : []
-        let scene: Scene
+        var scene: Scene
         switch options.view {
         case .topology:
             scene = TopologySceneBuilder(architecture: architecture, callGraph: analyses.callGraph, leafLevel: options.detail == .rack ? .rack : .idc,
@@ -30,6 +31,7 @@ public enum DiagramBuilder {
         case .calls:
             scene = CallsSceneBuilder(analyses: analyses, findings: prepared).build()
         }
+        scene.showText()
         return GridLayout(scene: scene, showFindings: options.showFindings).layout()
     }
 

@@ -45,18 +45,14 @@ struct PreparedFinding {
         }
     }
 
-    /// How the findings panel names a block.
+    /// How the findings panel names a block: as ``Subject/description`` names it, but the
+    /// architecture with its name, the access layer and the CDN in words.
     static func name(_ subject: Subject, in architecture: Architecture) -> String {
         switch subject {
         case .architecture: "architecture \(architecture.name)"
         case .access: "access layer"
         case .cdn: "CDN"
-        case .discovery: "discovery"
-        case .sets: "sets"
-        case .gateway(let name): "gateway \(name)"
-        case .service(let name): "service \(name)"
-        case .store(let name): "store \(name)"
-        case .endpoint(let service, let endpoint): "endpoint \(service).\(endpoint)"
+        case .discovery, .sets, .gateway, .service, .store, .endpoint: subject.description
         }
     }
 }

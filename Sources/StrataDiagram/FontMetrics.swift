@@ -53,21 +53,28 @@ enum FontMetrics {
 
     /// Advance width of `text` in pixels at `size` px.
     static func width(_ text: String, size: Double, bold isBold: Bool) -> Double {
-        let table = isBold ? bold : regular
         var units = 0.0
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v >= 32 && v < 127 {
-                units += Double(table[Int(v) - 32])
-            } else if let symbol = symbols[v] {
-                units += isBold ? symbol.bold : symbol.regular
-            } else if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
-                        || v == 0x200B || v == 0x200D || v == 0xFE0F {
-                continue
-            } else {
-                units += fallback(scalar) * unitsPerEm
-            }
+        for scalar in text.unicodeScalars { units += self.units(scalar, bold: isBold) }
+        return pixels(units, size: size)
+    }
+
+    /// Advance width of one scalar in font units (0 for combining marks and zero-width joiners):
+    /// a text's width is the sum over its scalars, so callers can measure incrementally.
+    static func units(_ scalar: Unicode.Scalar, bold isBold: Bool) -> Double {
+        let v = scalar.value
+        if v >= 32 && v < 127 {
+            return Double((isBold ? bold : regular)[Int(v) - 32])
+        } else if let symbol = symbols[v] {
+            return isBold ? symbol.bold : symbol.regular
+        } else if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark
+                    || v == 0x200B || v == 0x200D || v == 0xFE0F {
+            return 0
         }
-        return units / unitsPerEm * size
+        return fallback(scalar) * unitsPerEm
+    }
+
+    /// Font units as pixels at `size` px.
+    static func pixels(_ units: Double, size: Double) -> Double {
+        units / unitsPerEm * size
     }
 }

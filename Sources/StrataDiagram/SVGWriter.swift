@@ -1,3 +1,5 @@
+import StrataDiagnostics
+
 /// A small XML writer into a byte buffer: elements, attributes and text, with
 /// every attribute value and text escaped and one element per line indented by depth.
 struct XMLWriter {
@@ -124,11 +126,12 @@ struct XMLWriter {
     }
 
     /// XML 1.0 escaping: markup characters as entities, quotes and whitespace in attributes as
-    /// references, characters XML forbids replaced by visible symbols.
+    /// references; every other control, bidirectional or invisible character shown as `\u{1B}`
+    /// (``VisibleText``, as in every other output), and the non-characters U+FFFE/U+FFFF as U+FFFD.
     private mutating func escape(_ s: String, attribute: Bool) {
-        // Fast path: nothing to escape (ASCII without markup or control characters, or plain multi-byte text).
+        // Fast path: printable ASCII without markup (or quotes, in an attribute).
         var clean = true
-        for b in s.utf8 where b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0xEF || (attribute && (b == 0x22 || b == 0x27)) {
+        for b in s.utf8 where b < 0x20 || b >= 0x7F || b == 0x26 || b == 0x3C || b == 0x3E || (attribute && (b == 0x22 || b == 0x27)) {
             clean = false
             break
         }
@@ -147,12 +150,16 @@ struct XMLWriter {
             case "\t" where attribute: bytes.append(contentsOf: "&#9;".utf8)
             case "\r": bytes.append(contentsOf: "&#13;".utf8)
             case "\n", "\t": bytes.append(UInt8(scalar.value))
-            case "\u{00}"..."\u{1F}":
-                appendScalar(Unicode.Scalar(0x2400 + scalar.value)!)  // Control Pictures
             case "\u{FFFE}", "\u{FFFF}":
                 appendScalar("\u{FFFD}")
             default:
-                if scalar.value < 0x80 { bytes.append(UInt8(scalar.value)) } else { appendScalar(scalar) }
+                if VisibleText.needsEscape(scalar) {
+                    bytes.append(contentsOf: VisibleText.escape(scalar).utf8)
+                } else if scalar.value < 0x80 {
+                    bytes.append(UInt8(scalar.value))
+                } else {
+                    appendScalar(scalar)
+                }
             }
         }
     }

@@ -5,9 +5,9 @@ import StrataModel
 struct SceneNode {
     let id: String
     let kind: NodeKind
-    let name: String
+    var name: String
     var details: [String]
-    let tooltip: String
+    var tooltip: String
     let replicas: Int
     var slot = 0
     var line = 0
@@ -18,8 +18,8 @@ struct SceneNode {
 struct SceneContainer {
     let id: String
     let kind: ContainerKind
-    let label: String
-    let tooltip: String
+    var label: String
+    var tooltip: String
     var slots: ClosedRange<Int>
     var lines: ClosedRange<Int>
     var parent: Int?
@@ -32,9 +32,9 @@ struct SceneEdge {
     let style: EdgeStyle
     let source: Int
     let target: Int
-    let tooltip: String
+    var tooltip: String
     /// Per-hop cost shown next to the source (calls view).
-    let tag: String?
+    var tag: String?
 }
 
 /// Where a finding's badge goes.
@@ -103,6 +103,33 @@ struct Scene {
             }
             self.findings.append(DiagramFinding(number: number, rule: finding.rule, severity: finding.severity,
                                                 message: finding.message, subject: finding.subject, owner: ownerID(placed)))
+        }
+    }
+
+    /// Every text of the scene as the outputs show it (``ShownText``): labels one line each, cut at
+    /// 200 characters; wrapped text (subtitles, finding messages) one line cut at 2,000; tooltips and
+    /// the summary cut at 2,000; control, bidirectional and invisible characters escaped.
+    /// Runs before layout, so every box is measured for the text it draws.
+    mutating func showText() {
+        title = ShownText.line(title)
+        subtitles = subtitles.map { ShownText.paragraph($0) }
+        summary = ShownText.block(summary)
+        for i in nodes.indices {
+            nodes[i].name = ShownText.line(nodes[i].name)
+            nodes[i].details = nodes[i].details.map(ShownText.line)
+            nodes[i].tooltip = ShownText.block(nodes[i].tooltip)
+        }
+        for i in containers.indices {
+            containers[i].label = ShownText.line(containers[i].label)
+            containers[i].tooltip = ShownText.block(containers[i].tooltip)
+        }
+        for i in edges.indices {
+            edges[i].tooltip = ShownText.block(edges[i].tooltip)
+            edges[i].tag = edges[i].tag.map(ShownText.line)
+        }
+        findings = findings.map { f in
+            DiagramFinding(number: f.number, rule: f.rule, severity: f.severity, message: ShownText.paragraph(f.message),
+                           subject: ShownText.line(f.subject), owner: f.owner)
         }
     }
 }

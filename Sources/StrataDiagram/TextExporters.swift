@@ -30,53 +30,11 @@ struct ContainmentTree {
     }
 }
 
-/// How text from a spec is cut to size in the text exporters. A spec may hold a 100,000-character
-/// description or header name; Graphviz rejects strings over 16 KiB and nobody reads such a label.
-enum ExportedText {
-    /// Characters (Unicode scalars) kept of one line of a label before it is cut with `…`.
-    static let maxLineLength = 200
-    /// Characters (Unicode scalars) kept of a whole multi-line string (a tooltip) before it is cut with `…`.
-    static let maxLength = 2_000
-
-    /// The lines of `text` (split at LF) as shown: control, bidirectional and invisible characters as
-    /// `\u{1B}` (``VisibleText``), each line cut at ``maxLineLength`` and the whole at ``maxLength``.
-    static func lines(_ text: String) -> [String] {
-        var result: [String] = []
-        var budget = maxLength
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            guard budget > 0 else {
-                // Lines are left out: say so, unless the last line kept already ends cut.
-                if let last = result.last, !last.hasSuffix("…") { result[result.count - 1] += "…" }
-                break
-            }
-            let cut = cutting(VisibleText.escaped(String(line)), at: min(maxLineLength, budget))
-            budget -= cut.unicodeScalars.count
-            result.append(cut)
-        }
-        return result
-    }
-
-    /// `text` cut to `limit` Unicode scalars, the last one replaced by `…` when it is longer.
-    static func cutting(_ text: String, at limit: Int) -> String {
-        let scalars = text.unicodeScalars
-        guard scalars.count > limit else { return text }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars.prefix(max(0, limit - 1)))
-        out.append("…")
-        return String(out)
-    }
-
-    /// One line for a comment: the lines of `text` joined by spaces, shown and cut as a label line.
-    static func commentLine(_ text: String) -> String {
-        cutting(VisibleText.escaped(text.split(separator: "\n").joined(separator: " ")), at: maxLineLength)
-    }
-}
-
 /// Exports a diagram's model (the same boxes, containers and edges) as Graphviz DOT.
 ///
 /// Every string is a DOT quoted string in which only `\"`, `\\` and `\n` appear as escapes:
 /// control, bidirectional and invisible characters (NUL included) are shown as `\u{1B}`, and
-/// labels are cut at 200 characters per line and 2,000 in all (``ExportedText``), so that any
+/// labels are cut at 200 characters per line and 2,000 in all (``ShownText``), so that any
 /// spec gives a file `dot` accepts.
 public struct DOTExporter: Sendable {
     public init() {}
@@ -85,7 +43,7 @@ public struct DOTExporter: Sendable {
     public func export(_ d: Diagram) -> String {
         let tree = ContainmentTree(d)
         let colors = SchemeColors.light
-        var out = "// \(ExportedText.commentLine(d.title)) — exported by strata diagram\n"
+        var out = "// \(ShownText.line(d.title)) — exported by strata diagram\n"
         out += "digraph \(quote(d.architecture)) {\n"
         out += "  graph [label=\(quote(d.title)), labelloc=t, fontname=\"DejaVu Sans\", compound=true, newrank=true];\n"
         out += "  node [fontname=\"DejaVu Sans\", fontsize=11, style=\"filled\", penwidth=1.4];\n"
@@ -135,11 +93,11 @@ public struct DOTExporter: Sendable {
         }
     }
 
-    /// A DOT string literal of `s` as shown (see ``ExportedText/lines(_:)``): its lines joined by
+    /// A DOT string literal of `s` as shown (see ``ShownText/lines(_:keeping:)``): its lines joined by
     /// `\n`, quotes and backslashes escaped, nothing else raw that Graphviz could read otherwise.
     func quote(_ s: String) -> String {
         var out = "\""
-        for (number, line) in ExportedText.lines(s).enumerated() {
+        for (number, line) in ShownText.lines(s).enumerated() {
             if number > 0 { out += "\\n" }
             for scalar in line.unicodeScalars {
                 switch scalar {
@@ -211,11 +169,11 @@ public struct MermaidExporter: Sendable {
     }
 
     /// Label text: line breaks as spaces, control, bidirectional and invisible characters as `\u{1B}`,
-    /// cut at 200 characters (``ExportedText``), quotes and markup as Mermaid entity codes.
+    /// cut at 200 characters (``ShownText``), quotes and markup as Mermaid entity codes.
     func escape(_ s: String) -> String {
         var out = ""
         let oneLine = String(String.UnicodeScalarView(s.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
-        let shown = ExportedText.cutting(VisibleText.escaped(oneLine), at: ExportedText.maxLineLength)
+        let shown = ShownText.cutting(VisibleText.escaped(oneLine), at: ShownText.maxLineLength)
         for scalar in shown.unicodeScalars {
             switch scalar {
             case "\"": out += "#quot;"
@@ -230,7 +188,7 @@ public struct MermaidExporter: Sendable {
     }
 
     private func sanitizeComment(_ s: String) -> String {
-        ExportedText.commentLine(s)
+        ShownText.line(s)
     }
 
     private func brackets(_ k: NodeKind) -> (String, String) {

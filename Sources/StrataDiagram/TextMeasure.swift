@@ -7,42 +7,46 @@ enum TextMeasure {
 
     /// Breaks `text` into lines no wider than `maxWidth`, at spaces where possible
     /// and inside a word only when the word alone is too wide.
+    ///
+    /// Linear in the length of `text`: each line's width is accumulated scalar by scalar
+    /// (``FontMetrics/units(_:bold:)``) in the order ``width(_:size:bold:)`` sums them, so the
+    /// breaks are those of measuring every candidate line whole.
     static func wrap(_ text: String, size: Double, bold: Bool = false, maxWidth: Double) -> [String] {
+        func fits(_ units: Double) -> Bool { FontMetrics.pixels(units, size: size) <= maxWidth }
+        let spaceUnits = FontMetrics.units(" ", bold: bold)
         var lines: [String] = []
         var current = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            let candidate = current.isEmpty ? word : current + " " + word
-            if width(candidate, size: size, bold: bold) <= maxWidth {
-                current = candidate
+        var currentUnits = 0.0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var candidateUnits = current.isEmpty ? 0 : currentUnits + spaceUnits
+            for scalar in word.unicodeScalars { candidateUnits += FontMetrics.units(scalar, bold: bold) }
+            if fits(candidateUnits) {
+                if !current.isEmpty { current.append(" ") }
+                current += word
+                currentUnits = candidateUnits
                 continue
             }
             if !current.isEmpty { lines.append(current) }
-            current = ""
             // The word alone: split it by characters when it is wider than a line.
             var piece = ""
+            var pieceUnits = 0.0
             for ch in word {
-                let next = piece + String(ch)
-                if width(next, size: size, bold: bold) > maxWidth, !piece.isEmpty {
+                var next = pieceUnits
+                for scalar in ch.unicodeScalars { next += FontMetrics.units(scalar, bold: bold) }
+                if !fits(next), !piece.isEmpty {
                     lines.append(piece)
                     piece = String(ch)
+                    pieceUnits = 0
+                    for scalar in ch.unicodeScalars { pieceUnits += FontMetrics.units(scalar, bold: bold) }
                 } else {
-                    piece = next
+                    piece.append(ch)
+                    pieceUnits = next
                 }
             }
             current = piece
+            currentUnits = pieceUnits
         }
         if !current.isEmpty || lines.isEmpty { lines.append(current) }
         return lines
-    }
-
-    /// `text` shortened with an ellipsis to fit `maxWidth` (whole when it fits).
-    static func truncate(_ text: String, size: Double, bold: Bool = false, maxWidth: Double) -> String {
-        if width(text, size: size, bold: bold) <= maxWidth { return text }
-        var result = ""
-        for ch in text {
-            if width(result + String(ch) + "…", size: size, bold: bold) > maxWidth { break }
-            result.append(ch)
-        }
-        return result + "…"
     }
 }

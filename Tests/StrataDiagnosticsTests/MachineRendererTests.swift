@@ -23,7 +23,8 @@ private func sampleRun() -> (Fixture, [Diagnostic]) {
         Diagnostic(id: "single-instance", severity: .warning, message: "`orders` has one instance",
                    primary: Label(fixture.span(of: "service", in: lib)),
                    suppression: Suppression(reason: "batch job, 'retries' are fine", span: fixture.span(of: "architecture", in: main))),
-        Diagnostic(id: "unused", severity: .note, message: "nothing calls `orders`", primary: Label(fixture.span(of: "orders", in: main))),
+        Diagnostic(id: "unused", severity: .note, message: "nothing calls `orders`", primary: Label(fixture.span(of: "orders", in: main)),
+                   subject: .endpoint(service: "orders", endpoint: "create")),
     ]
     return (fixture, diagnostics)
 }
@@ -183,6 +184,10 @@ private struct JSONReport: Decodable {
         let note = try #require(results.first { $0["ruleId"] as? String == "unused" })
         #expect(note["level"] as? String == "note")
         #expect(note["suppressions"] == nil)
+        // A finding's subject is its logical location; a compiler diagnostic has none.
+        let logical = (note["locations"] as? [[String: Any]])?.first?["logicalLocations"] as? [[String: String]]
+        #expect(logical == [["fullyQualifiedName": "endpoint orders.create", "kind": "declaration"]])
+        #expect((duplicate["locations"] as? [[String: Any]])?.first?["logicalLocations"] == nil)
         let suppressed = try #require(results.first { $0["ruleId"] as? String == "single-instance" })
         let suppression = try #require((suppressed["suppressions"] as? [[String: Any]])?.first)
         #expect(suppression["kind"] as? String == "inSource")

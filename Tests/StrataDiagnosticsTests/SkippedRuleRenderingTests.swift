@@ -118,6 +118,7 @@ private func skippedRun() -> (Fixture, [Diagnostic], [SkippedCheck], [RuleDescri
         let xml = JUnitRenderer(sources: fixture.sources, rules: rules, failurePolicy: .everyFinding, skipped: skipped).render(diagnostics)
         let parser = XMLParser(data: Data(xml.utf8))
         #expect(parser.parse(), "well-formed")
+        #expect(parser.parserError == nil, "\(String(describing: parser.parserError))")
         #expect(xml.contains("""
                 <testcase classname="specs/shop.strata" name="failover-capacity">
                   <skipped message="no service declares both `capacity` and `load`; service orders declares neither `capacity` nor &quot;load&quot;"/>

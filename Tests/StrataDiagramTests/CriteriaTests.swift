@@ -332,7 +332,7 @@ import StrataTestSupport
             #expect(severities == Set(d.badges.map(\.severity)), "\(r): legend finding kinds \(severities)")
             #expect(d.legend.count == d.legendSamples.count)
             // And the SVG's legend group draws one sample per item.
-            guard case .success(let root) = StrictXMLParser.parse(r.svg) else { continue }
+            guard case .success(let root) = StrictXMLParser.parse(r.svg) else { Issue.record("\(r): not XML"); continue }
             let legend = root.descendants.first { $0.attributes["id"] == "legend" }
             let texts = legend?.descendants.filter { $0.name == "text" }.map(\.text) ?? []
             #expect(d.legend.isEmpty ? legend == nil : texts.count == d.legend.count + 1, "\(r): legend texts \(texts)")
@@ -368,7 +368,7 @@ import StrataTestSupport
             return all.map(\.description)
         })
         for r in renderedViews {
-            guard case .success(let root) = StrictXMLParser.parse(r.svg) else { continue }
+            guard case .success(let root) = StrictXMLParser.parse(r.svg) else { Issue.record("\(r): not XML"); continue }
             for e in root.descendants {
                 for name in ["fill", "stroke", "style", "color", "stop-color"] {
                     #expect(e.attributes[name] == nil, "\(r): inline \(name) on <\(e.name) id=\(e.attributes["id"] ?? "")>")

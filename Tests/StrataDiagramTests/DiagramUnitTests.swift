@@ -59,14 +59,15 @@ import StrataTestSupport
 
     @Test func controlCharactersCannotBreakTheXML() {
         var w = XMLWriter()
-        w.element("t", ["a": "x\"<&>\u{1}\n\t'"], text: "\u{0}\u{8}<&>\u{FFFE}]]>")
+        w.element("t", ["a": "x\"<&>\u{1}\n\t'\u{85}\u{202E}"], text: "\u{0}\u{8}<&>\u{FFFE}]]>\u{9B}\u{200B}\u{2028}漢")
         let text = String(decoding: w.bytes, as: UTF8.self)
         guard case .success(let root) = StrictXMLParser.parse(text) else {
             Issue.record("not well-formed: \(text)")
             return
         }
-        #expect(root.attributes["a"] == "x\"<&>\u{2401}\n\t'")
-        #expect(root.text == "\u{2400}\u{2408}<&>\u{FFFD}]]>")
+        // Controls (C0 and C1), bidirectional and invisible characters are shown as the spec escapes them (VisibleText).
+        #expect(root.attributes["a"] == #"x"<&>\u{1}"# + "\n\t'" + #"\u{85}\u{202E}"#)
+        #expect(root.text == #"\u{0}\u{8}<&>"# + "\u{FFFD}]]>" + #"\u{9B}\u{200B}\u{2028}"# + "漢")
     }
 
     @Test func mermaidIdentifiersAreInjective() {
@@ -87,6 +88,34 @@ import StrataTestSupport
         let long = TextMeasure.wrap(String(repeating: "x", count: 200), size: 11, maxWidth: 100)
         for l in long { #expect(TextMeasure.width(l, size: 11) <= 100) }
         #expect(long.joined() == String(repeating: "x", count: 200))
+    }
+
+    /// Wrapping is linear in the text's length: 100,000 characters (words, then one word wider than
+    /// any line) wrap here in a moment where measuring every candidate line whole took minutes.
+    /// The breaks are those of measuring each line whole.
+    @Test func wrapsAHundredThousandCharacters() {
+        let words = (0..<10_000).map { "w\($0 % 97)漢" }.joined(separator: " ")
+        let text = words + " " + String(repeating: "Wi", count: 26_000)
+        #expect(text.count > 100_000)
+        let lines = TextMeasure.wrap(text, size: 11, maxWidth: 300)
+        #expect(lines.count > 1_000)
+        for (i, line) in lines.enumerated() {
+            #expect(TextMeasure.width(line, size: 11) <= 300, "line \(i) too wide")
+            // Greedy: the next line's first word (or, inside the long word, character) would not have fitted.
+            guard i + 1 < lines.count else { continue }
+            let next = lines[i + 1]
+            switch (line.hasPrefix("Wi"), next.hasPrefix("Wi")) {
+            case (false, false):
+                let first = next.split(separator: " ")[0]
+                #expect(TextMeasure.width(line + " " + first, size: 11) > 300, "line \(i) could have taken \(first)")
+            case (true, true):
+                #expect(TextMeasure.width(line + next.prefix(1), size: 11) > 300, "line \(i) could have taken more")
+            default:
+                break
+            }
+        }
+        #expect(lines.joined(separator: " ").hasPrefix(words + " "))
+        #expect(lines.filter { $0.hasPrefix("Wi") }.joined() == String(repeating: "Wi", count: 26_000))
     }
 
     @Test func lanesNeverShareAStretch() {
@@ -163,7 +192,7 @@ import StrataTestSupport
 
     @Test func findingsBadgeTheElementsTheyBlame() throws {
         let path = repositoryPath("specs/flawed/prototype.strata")
-        guard FileManager.default.fileExists(atPath: path), let checked = check(path: path) else { return }
+        let checked = try #require(check(path: path), "\(path) does not compile")
         let d = try DiagramBuilder.build(checked.architecture, findings: checked.findings)
         let unused = d.findings.filter { $0.rule == "unused" }
         #expect(!unused.isEmpty)

@@ -11,7 +11,9 @@
 /// `invocations[0].ruleConfigurationOverrides`; `invocations` is written
 /// only when there is one of those. Columns are Unicode code points (`columnKind`), end
 /// columns exclusive. Relative paths become relative URIs, absolute paths
-/// `file://` URIs, percent-encoded. Message texts (shown to people by code-scanning
+/// `file://` URIs, percent-encoded. A finding's ``Diagnostic/subject`` is its primary location's
+/// logical location (`{"fullyQualifiedName": "endpoint orders.create", "kind": "declaration"}`).
+/// Message texts (shown to people by code-scanning
 /// viewers) show control, bidirectional and invisible characters as `\u{1B}`
 /// (``VisibleText``). Keys are sorted: output is deterministic.
 public struct SARIFRenderer: DiagnosticRenderer {
@@ -131,6 +133,12 @@ public struct SARIFRenderer: DiagnosticRenderer {
 
         var primaryLocation = physicalLocation(diagnostic.primary.span, artifacts: artifacts)
         if let message = diagnostic.primary.message { primaryLocation["message"] = .object(["text": .string(SARIFRenderer.shown(message))]) }
+        if let subject = diagnostic.subject {
+            // The spec block the finding blames, as the findings panel and `allow` know it.
+            primaryLocation["logicalLocations"] = .array([.object([
+                "fullyQualifiedName": .string(SARIFRenderer.shown(subject.description)), "kind": "declaration",
+            ])])
+        }
 
         var result: [String: JSONValue] = [
             "ruleId": .string(diagnostic.id),
