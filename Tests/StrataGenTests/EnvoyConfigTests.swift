@@ -320,6 +320,9 @@ import Yams
             let monitors = try #require((config["overload_manager"] as? [String: Any])?["resource_monitors"] as? [[String: Any]], "\(path)")
             #expect(monitors.map { $0["name"] as? String } == ["envoy.resource_monitors.global_downstream_max_connections"], "\(path)")
             #expect((monitors.first?["typed_config"] as? [String: Any])?["max_active_downstream_connections"] as? Int == 50_000, "\(path)")
+            // The admin interface never listens beyond loopback (compose and Kubernetes probe the health listener).
+            let admin = ((config["admin"] as? [String: Any])?["address"] as? [String: Any])?["socket_address"] as? [String: Any]
+            #expect(admin?["address"] as? String == "127.0.0.1", "\(path)")
         }
     }
 
