@@ -117,12 +117,7 @@ struct SimulationEngine {
         let requirements = SimulationEngine.requirements(deployment)
         self.requirements = requirements
         let sets = arch.sets
-        nearest = sets.indices.map { s in
-            sets.indices.filter { $0 != s }.sorted {
-                let (a, b) = (arch.topology.rtt(sets[s].domain, sets[$0].domain), arch.topology.rtt(sets[s].domain, sets[$1].domain))
-                return a != b ? a < b : $0 < $1
-            }
-        }
+        nearest = sets.indices.map { FailoverOrder.others(from: $0, in: arch) }
         slots = sets.count + 1
         targets = deployment.graph.publicEndpoints.map { pe in
             (deployment.graph.indexOf[pe.endpoint] ?? -1, deployment.index(of: ComponentID(.gateway, pe.gateway)) ?? -1)

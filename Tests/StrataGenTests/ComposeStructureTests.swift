@@ -72,9 +72,12 @@ import Yams
         for gateway in architecture.gateways {
             let placement = gateway.placement
             let names = placement.isStriped ? architecture.sets.map { "\(gateway.name)-\($0.name)" } : [gateway.name]
-            for name in names {
+            for (set, name) in names.enumerated() {
                 let container = try #require(compose.services[name], "\(spec): no gateway \(name)")
                 #expect(container.string("image") == DeploymentDefaults.envoyImage)
+                // Only the listener is published: the admin interface listens inside the container only.
+                let listener = try #require(LocalPorts(architecture).gatewayPort(gateway.name, set: set))
+                #expect(container.list("ports").map { "\($0)" } == ["127.0.0.1:\(listener):\(GatewayContainer.listenerPort)"], "\(name)")
                 let volume = try #require(container.list("volumes").first.map { "\($0)" })
                 #expect(volume == "./envoy/\(name).yaml:/etc/envoy/envoy.yaml:ro")
                 #expect(paths.contains("deploy/compose/envoy/\(name).yaml"))

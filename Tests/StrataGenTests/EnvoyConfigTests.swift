@@ -287,6 +287,45 @@ import Yams
         #expect(Set(plan.routes.map(\.prefix)) == Set(Self.nastyPrefixes))
     }
 
+    /// Every Envoy strata writes (local, compose, Kubernetes) follows Envoy's edge-proxy practices:
+    /// the client is the connection's peer and only loopback is internal (no client sets `x-envoy-*`
+    /// retries or timeouts), paths are normalized as nginx normalizes them, headers with `_` are
+    /// refused, slow headers time out, HTTP/2 clients get bounded streams and windows, and one proxy
+    /// holds a bounded number of connections.
+    @Test func everyEnvoyFollowsTheEdgeProxyPractices() throws {
+        let artifacts = try Support.build("specs/shop.strata", targets: [.envoy, .compose, .k8s])
+        var configs: [(String, [String: Any])] = try artifacts
+            .filter { ($0.path.hasPrefix("gateway/envoy/") || $0.path.hasPrefix("deploy/compose/envoy/")) && $0.path.hasSuffix(".yaml") }
+            .map { ($0.path, try Self.config(artifacts, $0.path)) }
+        for artifact in artifacts where artifact.path.hasPrefix("deploy/k8s/") {
+            for case let object as [String: Any] in try Yams.load_all(yaml: String(decoding: artifact.contents, as: UTF8.self)) {
+                guard object["kind"] as? String == "ConfigMap", let text = (object["data"] as? [String: Any])?["envoy.yaml"] as? String else { continue }
+                configs.append((artifact.path, try #require(try Yams.load(yaml: text) as? [String: Any])))
+            }
+        }
+        #expect(configs.count == 9, "\(configs.map(\.0))")  // three sets: local, compose, Kubernetes
+        for (path, config) in configs {
+            let hcm = try Self.httpConnectionManager(config)
+            #expect(hcm["use_remote_address"] as? Bool == true, "\(path)")
+            let internalAddresses = try #require(hcm["internal_address_config"] as? [String: Any], "\(path)")
+            #expect(internalAddresses["unix_sockets"] as? Bool == false, "\(path)")
+            let ranges = (internalAddresses["cidr_ranges"] as? [[String: Any]] ?? []).map { "\($0["address_prefix"] ?? "")/\($0["prefix_len"] ?? "")" }
+            #expect(ranges == ["127.0.0.1/32", "::1/128"], "\(path)")
+            #expect(hcm["normalize_path"] as? Bool == true && hcm["merge_slashes"] as? Bool == true, "\(path)")
+            #expect(hcm["request_headers_timeout"] as? String == "10s", "\(path)")
+            #expect((hcm["common_http_protocol_options"] as? [String: Any])?["headers_with_underscores_action"] as? String == "REJECT_REQUEST", "\(path)")
+            let http2 = try #require(hcm["http2_protocol_options"] as? [String: Any], "\(path)")
+            #expect(http2["max_concurrent_streams"] as? Int == 100, "\(path)")
+            #expect(http2["initial_stream_window_size"] as? Int == 65536 && http2["initial_connection_window_size"] as? Int == 1048576, "\(path)")
+            let monitors = try #require((config["overload_manager"] as? [String: Any])?["resource_monitors"] as? [[String: Any]], "\(path)")
+            #expect(monitors.map { $0["name"] as? String } == ["envoy.resource_monitors.global_downstream_max_connections"], "\(path)")
+            #expect((monitors.first?["typed_config"] as? [String: Any])?["max_active_downstream_connections"] as? Int == 50_000, "\(path)")
+            // The admin interface never listens beyond loopback (compose and Kubernetes probe the health listener).
+            let admin = ((config["admin"] as? [String: Any])?["address"] as? [String: Any])?["socket_address"] as? [String: Any]
+            #expect(admin?["address"] as? String == "127.0.0.1", "\(path)")
+        }
+    }
+
     @Test func durations() {
         #expect(EnvoyConfigEmitter.duration(milliseconds: 900) == "0.9s")
         #expect(EnvoyConfigEmitter.duration(milliseconds: 2000) == "2s")

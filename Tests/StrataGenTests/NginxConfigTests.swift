@@ -1,4 +1,5 @@
 import Foundation
+import StrataModel
 import Testing
 @testable import StrataGen
 
@@ -118,8 +119,13 @@ import Testing
     }
 
     @Test func headerVariables() throws {
-        #expect(try NginxConfigEmitter.headerVariable("X-User-Id") == "$http_x_user_id")
-        #expect(throws: GenerationError.self) { try NginxConfigEmitter.headerVariable("x.user") }
+        #expect(NginxConfigEmitter.headerVariable("X-User-Id") == "$http_x_user_id")
+        // A key nginx could not name in a variable never reaches the emitter: the compiler refuses it
+        // (E0402) and keeps no key, so no generator needs a check of its own.
+        let service = "service s {\n    stateful\n    key \"x.user\"\n    replicas 1 per set\n    endpoint get GET \"/s\" { budget 50ms }\n  }"
+        let compilation = Compiler.compile(text: Support.spec(gateway: "gateway g {\n    replicas 1 per set\n    route \"/s\" -> s\n  }", services: service))
+        #expect(compilation.diagnostics.contains { $0.id == "E0402" && $0.message.contains("x.user") }, "\(compilation.diagnostics.map(\.message))")
+        #expect(try #require(compilation.architecture?.service("s")).key == nil)
     }
 
     @Test func nastyPathsAndDescriptionsAreEscaped() throws {

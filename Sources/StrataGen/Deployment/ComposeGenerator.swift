@@ -84,14 +84,17 @@ struct ComposeFile {
         }
     }
 
-    /// Where a gateway's Envoy listens in its container: every port on all interfaces (compose
-    /// publishes the listener and admin ports on 127.0.0.1 only); secrets from the environment.
+    /// Where a gateway's Envoy listens in its container: the listener and the health listener on
+    /// all interfaces (compose publishes the listener on 127.0.0.1 only), the admin interface inside
+    /// the container only, as in Kubernetes: on the compose network every other container could
+    /// otherwise stop the proxy or rewrite its runtime (the rate limit's switches are runtime keys).
+    /// Secrets come from the environment.
     static let envoyDeployment = EnvoyDeployment(
         purpose: "for docker compose",
-        listener: SocketAddress("0.0.0.0", GatewayContainer.listenerPort), admin: SocketAddress("0.0.0.0", GatewayContainer.adminPort),
+        listener: SocketAddress("0.0.0.0", GatewayContainer.listenerPort), admin: SocketAddress("127.0.0.1", GatewayContainer.adminPort),
         healthListener: SocketAddress("0.0.0.0", GatewayContainer.healthPort), credentials: .environment,
         upstreamsNote: "upstreams by container name (STRICT_DNS)",
-        runNote: "docker-compose.yaml mounts it at \(GatewayContainer.configPath) and publishes the listener and admin ports on 127.0.0.1.")
+        runNote: "docker-compose.yaml mounts it at \(GatewayContainer.configPath) and publishes the listener on 127.0.0.1.")
 
     /// The whole file: the registry's members, every service instance, then the gateways.
     func document() -> YAMLValue {
@@ -188,8 +191,8 @@ struct ComposeFile {
                 for m in members(w) where !upstreams.contains(m.name) { upstreams.append(m.name) }
             }
         }
-        let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayContainer.listenerPort),
-                          (ports.gatewayAdminPort(g.gateway.name, set: set), GatewayContainer.adminPort)]
+        // The admin interface listens inside the container only (``envoyDeployment``): nothing to publish.
+        let published = [(ports.gatewayPort(g.gateway.name, set: set), GatewayContainer.listenerPort)]
         return .map([
             ("image", .string(DeploymentDefaults.envoyImage)),
             ("entrypoint", ["envoy"]),

@@ -27,7 +27,7 @@ struct WorkloadAddressing: UpstreamAddressing {
         let priorities = plan.upstreams(from: scope, service: service.name)
         guard let workload = priorities.first?.first else { throw GenerationError("service \(service.name) has no workload to route to") }
         return UpstreamPlan(cluster: workload.component, services: [service.name], tiers: priorities.map { $0.flatMap(hosts) }.filter { !$0.isEmpty },
-                            hashHeader: try GatewayPlanner.hashHeader(of: service))
+                            hashHeader: GatewayPlanner.hashHeader(of: service))
     }
 }
 

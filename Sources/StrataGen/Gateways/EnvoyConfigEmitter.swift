@@ -13,6 +13,23 @@ struct EnvoyConfigEmitter {
     /// `retry_on` for idempotent requests: also resets after sending and 5xx answers.
     static let fullRetryOn = "5xx,reset,connect-failure,refused-stream"
     static let connectTimeout = "0.5s"
+    /// How long a client may take to send a request's headers (Envoy's default: forever).
+    static let requestHeadersTimeout = "10s"
+    /// Envoy's edge recommendations for HTTP/2 clients (its defaults suit a mesh: 2³¹ − 1 streams, 256 MiB windows).
+    static let http2Limits: YAMLValue = [
+        "max_concurrent_streams": 100,
+        "initial_stream_window_size": 65536,
+        "initial_connection_window_size": 1048576,
+    ]
+    /// Only loopback peers are internal (a local run's clients); every other client is external and
+    /// its `x-envoy-*` request headers are removed.
+    static let loopbackOnlyInternal: YAMLValue = [
+        "unix_sockets": false,
+        "cidr_ranges": [["address_prefix": "127.0.0.1", "prefix_len": 32], ["address_prefix": "::1", "prefix_len": 128]],
+    ]
+    /// Connections one proxy accepts at once, over every listener; beyond it, new ones are refused
+    /// rather than exhausting the proxy's memory (Envoy warns at startup when there is no limit).
+    static let maxDownstreamConnections = 50_000
 
     /// The whole file: header comments, then the YAML document.
     func text() throws -> String {
@@ -51,6 +68,13 @@ struct EnvoyConfigEmitter {
         .object([
             "node": .object(["id": .string(plan.stem), "cluster": .string(plan.gateway)]),
             "admin": .object(["address": socket(deployment.admin)]),
+            "overload_manager": .object(["resource_monitors": [.object([
+                "name": "envoy.resource_monitors.global_downstream_max_connections",
+                "typed_config": .object([
+                    "@type": "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
+                    "max_active_downstream_connections": .int(Self.maxDownstreamConnections),
+                ]),
+            ])]]),
             "static_resources": .object([
                 "listeners": .list([listener] + (deployment.healthListener.map { [healthListener($0)] } ?? [])),
                 "clusters": .list(plan.upstreams.map(cluster)),
@@ -70,6 +94,18 @@ struct EnvoyConfigEmitter {
                     "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
                     "stat_prefix": .string(plan.gateway),
                     "codec_type": "AUTO",
+                    // An edge proxy (Envoy's edge best practices): the client is the peer of the
+                    // connection, not whatever `x-forwarded-for` claims, and only loopback peers are
+                    // internal, so no client can set `x-envoy-*` headers (retries, timeouts) that the
+                    // route's plan and the checker's model do not allow.
+                    "use_remote_address": true,
+                    "internal_address_config": Self.loopbackOnlyInternal,
+                    // Route on the path nginx routes on: dot segments resolved, slashes merged.
+                    "normalize_path": true,
+                    "merge_slashes": true,
+                    "request_headers_timeout": .string(Self.requestHeadersTimeout),
+                    "common_http_protocol_options": .object(["headers_with_underscores_action": "REJECT_REQUEST"]),
+                    "http2_protocol_options": Self.http2Limits,
                     "access_log": [.object([
                         "name": "envoy.access_loggers.stdout",
                         "typed_config": .object(["@type": "type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog"]),

@@ -89,7 +89,7 @@ struct ServicesPlan {
         case nil: break
         }
         for service in architecture.services {
-            if let key = service.key?.value, ServicesPlan.isHeaderName(key) { headers.insert(key.lowercased()) }
+            if let key = service.key?.value { headers.insert(key.lowercased()) }
         }
         forwardedHeaders = headers.sorted()
     }
@@ -127,13 +127,6 @@ struct ServicesPlan {
         }
         for endpoint in service.endpoints { try visit(endpoint.steps, endpoint: endpoint.name) }
         return hooks
-    }
-
-    /// True for a plausible HTTP header name (token characters only).
-    static func isHeaderName(_ text: String) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
-            (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9") || "-_".unicodeScalars.contains(scalar)
-        }
     }
 
     /// For each set (declaration order), the other sets nearest first; empty lists under `failover none`.
